@@ -1,0 +1,3 @@
+from budget_disclosure.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Command line: ``budget-disclosure example|fill|template …`` (messages in Chinese)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+
+from budget_disclosure import __version__
+from budget_disclosure.engine.codes import CodeListError
+from budget_disclosure.engine.issues import InputError
+from budget_disclosure.layout.tables import TABLES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command cannot run on this input; the message says why, in Chinese."""
+
+
+def _open_book(path: Path):
+    from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+
+    if not path.exists():
+        raise UsageError(f"找不到文件：{path}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"{path}：只支持 .xlsx / .xlsm 工作簿")
+    try:
+        return OpenpyxlBook.open(path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UsageError(f"{path}：无法作为 Excel 工作簿打开（{exc}）") from exc
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    from budget_disclosure.example import build_example
+
+    out = Path(args.output)
+    build_example().save(out)
+    print(f"已写出示例工作簿（九张表尚未生成）：{out}")
+    print(f"下一步：budget-disclosure fill {out} -o 输出.xlsx")
+    return EXIT_OK
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from budget_disclosure.fill import fill_book
+
+    source = Path(args.input)
+    book = _open_book(source)
+    result = fill_book(book, unit=args.unit, codes_file=Path(args.codes) if args.codes else None)
+    for warning in result.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    target = Path(args.output) if args.output else source
+    book.save(target)
+    header = result.detail.header
+    print(f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表 → {target}")
+    for spec in TABLES:
+        table = result.tables[spec.key]
+        state = table.note or f"{len(table.rows)} 行"
+        print(f"  {spec.sheet}：{state}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from budget_disclosure.xlio.template import main as build
+
+    return build([args.output_dir])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budget-disclosure", description="部门预算公开：生成、校验、导出")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("example", help="写出内置示例工作簿（张家口市人大常委会办公室 2024，九张表未生成）")
+    p.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件")
+    p.set_defaults(run=cmd_example)
+
+    p = sub.add_parser("fill", help="由预算明细生成九张公开表")
+    p.add_argument("input", help="工作簿（本工具模板）")
+    p.add_argument("-o", "--output", help="输出文件；省略时就地更新")
+    p.add_argument("--unit", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
+    p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
+    p.set_defaults(run=cmd_fill)
+
+    p = sub.add_parser("template", help="重新生成 workbook_templates/ 中的模板")
+    p.add_argument("output_dir", nargs="?", default="workbook_templates")
+    p.set_defaults(run=cmd_template)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"无法处理，共 {len(exc.problems)} 处问题，未写出任何文件：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (UsageError, CodeListError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE

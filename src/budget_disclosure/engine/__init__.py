@@ -1,0 +1,1 @@
+"""The pure engine: model, code lists and table derivations. No Excel here."""

@@ -1,0 +1,204 @@
+"""Turn the raw 单位信息 and 预算明细 cells into a validated BudgetDetail.
+
+Every problem is reported with sheet, cell and what was expected, all at once, so that the
+accountant can fix the whole sheet in one pass. A code missing from the (partial) bundled
+list is accepted as "未核验" when its name is known; a name that contradicts the list is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget_disclosure.engine.codes import (
+    KIND_LABEL, LEVEL_DIGITS, LEVEL_NAMES, Classifications, Kind, ancestors, normalize_code, normalize_name,
+)
+from budget_disclosure.engine.issues import InputError, InputProblem
+from budget_disclosure.engine.model import BudgetDetail, BudgetLine, PackageHeader
+from budget_disclosure.engine.money import AmountError, parse_amount
+from budget_disclosure.engine.vocab import (
+    BASIC, FUND_ALIASES, FUND_BY_LABEL, KIND_ALIASES, KIND_BY_LABEL, PROJECT,
+)
+from budget_disclosure.layout.inputs import DETAIL_COLUMNS, DETAIL_SHEET, INFO_LABEL, INFO_SHEET
+from budget_disclosure.layout.tables import EXPENDITURE_CLASSES
+
+_FUNCTIONAL_CLASSES = {code for code, _ in EXPENDITURE_CLASSES if code}
+_HEADERS = {c.key: c.header for c in DETAIL_COLUMNS}
+
+
+@dataclass
+class RawInput:
+    """Cells as read from the workbook: 单位信息 values and 预算明细 rows, with their addresses."""
+
+    info: dict[str, object]
+    info_cells: dict[str, str]  # field key → "B3"
+    rows: list[tuple[int, dict[str, object]]]  # (sheet row number, key → value)
+    detail_letters: dict[str, str]  # column key → "G"
+
+
+@dataclass
+class ReadResult:
+    detail: BudgetDetail
+    names: dict[tuple[Kind, str], str]
+    warnings: list[InputProblem] = field(default_factory=list)
+
+    def name_of(self, kind: Kind, code: str) -> str:
+        return self.names[(kind, code)]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_header(raw: RawInput) -> tuple[PackageHeader | None, list[InputProblem]]:
+    problems = []
+
+    def where(key: str) -> str:
+        return raw.info_cells.get(key, "")
+
+    code, name = _text(raw.info.get("code")), _text(raw.info.get("name"))
+    if not code:
+        problems.append(InputProblem(INFO_SHEET, where("code"), f"“{INFO_LABEL['code']}”为空，应填写部门（单位）编码，如 101"))
+    if not name:
+        problems.append(InputProblem(INFO_SHEET, where("name"), f"“{INFO_LABEL['name']}”为空，应填写部门全称"))
+    year_text = _text(raw.info.get("year")).removesuffix("年")
+    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    if year is None:
+        problems.append(InputProblem(INFO_SHEET, where("year"),
+                                     f"“{INFO_LABEL['year']}”应为四位年份，如 2024，实际为“{_text(raw.info.get('year'))}”"))
+    unit = _text(raw.info.get("detail_unit")) or "元"
+    if unit != "元":
+        problems.append(InputProblem(INFO_SHEET, where("detail_unit"), f"预算明细金额单位应为“元”，实际为“{unit}”"))
+    if problems:
+        return None, problems
+    return PackageHeader(code, name, year), []
+
+
+class _Resolver:
+    """Checks codes against the lists and remembers the name to print for every code used."""
+
+    def __init__(self, classifications: Classifications):
+        self.classifications = classifications
+        self.names: dict[tuple[Kind, str], str] = {}
+        self.unverified: dict[tuple[Kind, str], InputProblem] = {}
+        self.unnamed: dict[tuple[Kind, str], InputProblem] = {}
+
+    def check(self, kind: Kind, code_value: object, name_value: object, cell: str, name_cell: str,
+              problems: list[InputProblem]) -> str | None:
+        label = KIND_LABEL[kind]
+        code = normalize_code(code_value)
+        name = _text(name_value)
+        leaf_digits = LEVEL_DIGITS[kind][-1]
+        leaf_level = LEVEL_NAMES[len(LEVEL_DIGITS[kind]) - 1]
+        if not code:
+            problems.append(InputProblem(DETAIL_SHEET, cell, f"{label}科目编码为空，应为{leaf_digits}位{leaf_level}级编码"))
+            return None
+        if not code.isdigit() or len(code) != leaf_digits:
+            problems.append(InputProblem(
+                DETAIL_SHEET, cell, f"{label}科目编码“{_text(code_value)}”格式不对，应为{leaf_digits}位{leaf_level}级编码"))
+            return None
+        codes = self.classifications.of(kind)
+        top = code[:3]
+        known_top = top in _FUNCTIONAL_CLASSES if kind == "functional" else top in codes
+        if not known_top:
+            problems.append(InputProblem(DETAIL_SHEET, cell, f"{label}科目编码“{code}”的类“{top}”不存在于{label}科目中"))
+            return None
+        official = codes.get(code)
+        if official is not None:
+            if name and normalize_name(name) != normalize_name(official.name):
+                problems.append(InputProblem(
+                    DETAIL_SHEET, name_cell,
+                    f"{label}科目 {code} 的名称应为“{official.name}”，实际为“{name}”"))
+                return None
+            self.names[(kind, code)] = official.name
+        elif name:
+            self.names.setdefault((kind, code), name)
+            self.unverified.setdefault((kind, code), InputProblem(
+                DETAIL_SHEET, cell, f"{label}科目 {code} {name} 不在内置科目表中（内置表不完整），未核验"))
+        else:
+            problems.append(InputProblem(
+                DETAIL_SHEET, name_cell, f"{label}科目 {code} 不在内置科目表中，请填写科目名称或提供当年官方科目表"))
+            return None
+        for parent in ancestors(kind, code):
+            parent_name = codes.name(parent)
+            if parent_name is not None:
+                self.names[(kind, parent)] = parent_name
+            elif (kind, parent) not in self.names:
+                self.unnamed.setdefault((kind, parent), InputProblem(
+                    DETAIL_SHEET, cell,
+                    f"{label}科目 {parent}（{code} 的上级）不在内置科目表中，名称未知：请在“科目代码表”工作表补充"
+                    f"该编码及名称，或用 --codes 提供当年官方科目表"))
+        return code
+
+    def finish(self, problems: list[InputProblem]) -> None:
+        problems.extend(p for key, p in self.unnamed.items() if key not in self.names)
+
+
+def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
+    """Validate everything; raise InputError listing every problem, or return the detail."""
+    header, problems = read_header(raw)
+    resolver = _Resolver(classifications)
+    lines: list[BudgetLine] = []
+    letters = raw.detail_letters
+    for row_number, cells in raw.rows:
+        def at(key: str) -> str:
+            return f"{letters[key]}{row_number}"
+
+        row_problems: list[InputProblem] = []
+        for column in DETAIL_COLUMNS:
+            if column.required and column.key not in ("func_code", "econ_code") and _text(cells.get(column.key)) == "":
+                hint = f"，应为下列之一：{'、'.join(column.choices)}" if column.choices else ""
+                row_problems.append(InputProblem(DETAIL_SHEET, at(column.key), f"“{column.header}”为空{hint}"))
+        func = resolver.check("functional", cells.get("func_code"), cells.get("func_name"),
+                              at("func_code"), at("func_name"), row_problems)
+        econ = resolver.check("economic", cells.get("econ_code"), cells.get("econ_name"),
+                              at("econ_code"), at("econ_name"), row_problems)
+
+        fund_text = _text(cells.get("fund"))
+        fund = FUND_BY_LABEL.get(FUND_ALIASES.get(fund_text, fund_text))
+        if fund_text and fund is None:
+            row_problems.append(InputProblem(DETAIL_SHEET, at("fund"),
+                                             f"资金来源“{fund_text}”无法识别，应为下列之一：{'、'.join(FUND_BY_LABEL)}"))
+        kind_text = _text(cells.get("kind"))
+        kind = KIND_BY_LABEL.get(KIND_ALIASES.get(kind_text, kind_text))
+        if kind_text and kind is None:
+            row_problems.append(InputProblem(DETAIL_SHEET, at("kind"),
+                                             f"支出类型“{kind_text}”无法识别，应为下列之一：{'、'.join(KIND_BY_LABEL)}"))
+        if fund and kind and fund.appropriation and kind.column not in (BASIC, PROJECT):
+            row_problems.append(InputProblem(
+                DETAIL_SHEET, at("kind"),
+                f"财政拨款资金（{fund.label}）的支出类型应为基本支出或项目支出，实际为“{kind.label}”"))
+
+        amount: Decimal | None = None
+        raw_amount = cells.get("amount")
+        try:
+            amount = parse_amount(raw_amount)
+        except AmountError:
+            row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
+                                             f"金额应为数字（单位：元），实际为“{_text(raw_amount)}”"))
+        else:
+            if amount is not None and amount != amount.quantize(Decimal("0.01")):
+                row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
+                                                 f"金额以元为单位，最多两位小数，实际为“{_text(raw_amount)}”"))
+        problems.extend(row_problems)
+        if row_problems or amount is None or header is None:
+            continue
+        lines.append(BudgetLine(
+            unit_code=_text(cells.get("unit_code")), unit_name=_text(cells.get("unit_name")),
+            func_code=func, func_name=resolver.names[("functional", func)],
+            econ_code=econ, econ_name=resolver.names[("economic", econ)],
+            fund=fund, kind=kind,
+            project_code=_text(cells.get("project_code")), project_name=_text(cells.get("project_name")),
+            amount=amount, row=row_number,
+        ))
+    resolver.finish(problems)
+    if not raw.rows and not problems:
+        problems.append(InputProblem(DETAIL_SHEET, "", "预算明细没有数据行：请从第2行起按列填写或粘贴预算明细"))
+    if problems:
+        raise InputError(problems)
+    assert header is not None
+    return ReadResult(BudgetDetail(header, tuple(lines)), resolver.names, list(resolver.unverified.values()))

@@ -1,0 +1,61 @@
+"""Fill: read the inputs of a workbook, derive the nine tables, write them back (through the port)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budget_disclosure.engine.codes import Classifications, read_code_rows_csv
+from budget_disclosure.engine.derive import derive_all
+from budget_disclosure.engine.detail import read_detail
+from budget_disclosure.engine.issues import InputError, InputProblem
+from budget_disclosure.engine.model import BudgetDetail, DerivedTable
+from budget_disclosure.layout.inputs import DETAIL_SHEET
+from budget_disclosure.layout.tables import TABLES
+from budget_disclosure.xlio.inputs_io import read_codes_sheet, read_raw_input
+from budget_disclosure.xlio.port import WorkbookPort
+from budget_disclosure.xlio.tables_io import write_table
+
+
+@dataclass
+class FillResult:
+    detail: BudgetDetail
+    tables: dict[str, DerivedTable]
+    warnings: list[InputProblem] = field(default_factory=list)
+
+
+def _year_of(info: dict[str, object]) -> int | None:
+    text = str(info.get("year") or "").strip().removesuffix("年").split(".")[0]
+    return int(text) if text.isdigit() else None
+
+
+def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None) -> FillResult:
+    """Read and validate the inputs and derive the tables, without writing anything."""
+    raw = read_raw_input(port)
+    year = _year_of(raw.info)
+    classifications = Classifications.bundled()
+    if codes_file is not None:
+        classifications = classifications.overridden_by(read_code_rows_csv(Path(codes_file), year), f"用户:{codes_file}")
+    sheet_codes = read_codes_sheet(port, year)
+    if sheet_codes:
+        classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
+    result = read_detail(raw, classifications)
+    detail = result.detail
+    if unit is not None:
+        try:
+            detail = detail.for_unit(unit)
+        except KeyError:
+            known = "、".join(f"{c} {n}" for c, n in result.detail.units().items())
+            raise InputError([InputProblem(DETAIL_SHEET, "", f"预算明细中没有单位编码“{unit}”；现有单位：{known}")]) from None
+    return FillResult(detail, derive_all(detail, result.name_of), result.warnings)
+
+
+def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None) -> FillResult:
+    """Derive the nine tables and write each into its sheet's data area."""
+    result = derive_from_book(port, unit, codes_file)
+    missing = [spec.sheet for spec in TABLES if spec.sheet not in port.sheet_names()]
+    if missing:
+        raise InputError([InputProblem(s, "", "找不到该表的工作表：请使用本工具的模板") for s in missing])
+    for spec in TABLES:
+        write_table(port, spec, result.tables[spec.key], result.detail.header)
+    return result

@@ -1,0 +1,1 @@
+"""Declarative layouts: the nine official tables and the input sheets, as data."""

@@ -1,0 +1,1 @@
+"""The only place that touches workbooks: a small port and its adapters."""

@@ -1,0 +1,49 @@
+"""The workbook port: the few whole-block operations the product needs from a spreadsheet.
+
+Adapters implement it for openpyxl (CLI, batch, export) and for an xlwings ``Book`` (ribbon
+macros). Everything above this module speaks only this interface, in blocks, never cell by cell,
+so that a macro issues a handful of reads and writes per sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """The formatting the product applies; adapters map it to their library."""
+
+    bold: bool = False
+    size: float = 10
+    align: str = "left"  # left / center / right
+    valign: str = "center"
+    wrap: bool = False
+    border: bool = True
+    number_format: str = "General"
+    fill: str | None = None  # "RRGGBB"
+    text: bool = False  # store as text ("@"), for codes with leading zeros
+
+
+class WorkbookPort(Protocol):
+    def sheet_names(self) -> list[str]: ...
+
+    def extent(self, sheet: str) -> tuple[int, int]:
+        """(last used row, last used column), 1-based; (0, 0) for an empty sheet."""
+
+    def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]: ...
+
+    def write_block(self, sheet: str, top: int, left: int, values: Sequence[Sequence[object]]) -> None: ...
+
+    def style_block(self, sheet: str, top: int, left: int, bottom: int, right: int, style: CellStyle) -> None: ...
+
+    def insert_rows(self, sheet: str, at: int, count: int) -> None: ...
+
+    def delete_rows(self, sheet: str, at: int, count: int) -> None: ...
+
+    def get_area(self, sheet: str, name: str) -> tuple[int, int] | None:
+        """(first row, last row) of a sheet-scoped named area, or None."""
+
+    def set_area(self, sheet: str, name: str, rows: tuple[int, int] | None, right: int) -> None:
+        """Name rows first..last (columns A..right) on the sheet; None removes the name."""

@@ -1,0 +1,72 @@
+"""Shared fixtures: the bundled example, filled once per session, and paths to the seed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED_TABLES = SHARED / "seed" / "published_tables.json"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "libreoffice: needs LibreOffice (soffice) on PATH")
+
+
+@pytest.fixture(scope="session")
+def published() -> list[dict]:
+    if not SEED_TABLES.exists():
+        pytest.fail(f"reference package missing: {SEED_TABLES} (../shared must sit beside the project)")
+    return json.loads(SEED_TABLES.read_text("utf-8"))["tables"]
+
+
+@pytest.fixture(scope="session")
+def example_path(tmp_path_factory) -> Path:
+    from budget_disclosure.example import build_example
+
+    path = tmp_path_factory.mktemp("example") / "x.xlsx"
+    build_example().save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def filled_path(example_path, tmp_path_factory) -> Path:
+    from budget_disclosure.cli import main
+
+    out = tmp_path_factory.mktemp("filled") / "y.xlsx"
+    assert main(["fill", str(example_path), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def filled_copy(filled_path, tmp_path) -> Path:
+    target = tmp_path / "y.xlsx"
+    shutil.copy(filled_path, target)
+    return target
+
+
+def printed(value: object, amount: bool) -> str:
+    """A cell as the published text prints it: amounts with two decimals, blanks as ''."""
+    if value is None:
+        return ""
+    if amount and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f"{Decimal(repr(value)) if isinstance(value, float) else Decimal(value):.2f}"
+    return str(value)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def run_soffice(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    profile = cwd / "lo-profile"
+    return subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=180,
+    )
