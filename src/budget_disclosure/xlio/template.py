@@ -59,6 +59,8 @@ def _prepare_table_sheet(book: OpenpyxlBook, spec: L.TableSpec) -> None:
     top = L.HEADER_TOP
     book.write_block(spec.sheet, top, 1, [list(r) for r in spec.header])
     book.style_block(spec.sheet, top, 1, top + len(spec.header) - 1, width, styles.HEADER)
+    for r in range(top, top + len(spec.header)):
+        ws.row_dimensions[r].height = 30
     for r1, c1, r2, c2 in spec.header_merges():
         ws.merge_cells(start_row=top + r1 - 1, start_column=c1, end_row=top + r2 - 1, end_column=c2)
     numbers_row = L.column_number_row(spec)

@@ -1,0 +1,51 @@
+"""Build real template workbooks with given inputs for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budget_disclosure.layout.inputs import DETAIL_COLUMNS, DETAIL_FIRST_ROW, DETAIL_SHEET, INFO_FIELDS, INFO_SHEET
+from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+from budget_disclosure.xlio.template import build_template
+
+HEADERS = [c.header for c in DETAIL_COLUMNS]
+DEFAULT_INFO = {"code": "901", "name": "测试局", "year": 2025, "detail_unit": "元", "remark": None}
+
+
+def line(func: str, econ: str, amount: object, fund: str = "一般公共预算拨款", kind: str = "基本支出·公用经费",
+         unit: tuple[str, str] = ("901001", "测试局本级"), func_name: str | None = None,
+         econ_name: str | None = None, project: tuple[str, str] = ("", "")) -> list[object]:
+    return [unit[0], unit[1], func, func_name, econ, econ_name, fund, kind, project[0] or None,
+            project[1] or None, amount]
+
+
+def make_book(path: Path, lines: list[list[object]], info: dict | None = None,
+              codes: list[tuple[str, str]] | None = None) -> Path:
+    book = build_template()
+    merged = {**DEFAULT_INFO, **(info or {})}
+    book.write_block(INFO_SHEET, 2, 2, [[merged[key]] for key, _ in INFO_FIELDS])
+    if lines:
+        book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, lines)
+    if codes:
+        book.write_block("科目代码表", 2, 1, [list(c) for c in codes])
+    book.save(path)
+    return path
+
+
+def sheet_snapshot(path: Path, sheet: str) -> list[tuple]:
+    """Every cell's value and style of a sheet, for equality checks."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)[sheet]
+    return [
+        (c.coordinate, c.value, c.number_format, c.font.b, c.font.sz, c.fill.fgColor.rgb, (c.border.left.style if c.border.left else None),
+         c.alignment.horizontal, c.comment.text if c.comment else None)
+        for row in ws.iter_rows() for c in row
+    ] + [("merged", tuple(sorted(str(r) for r in ws.merged_cells.ranges)))]
+
+
+def table_rows(path: Path, key: str) -> list[list[object]]:
+    from budget_disclosure.layout.tables import TABLE_BY_KEY
+    from budget_disclosure.xlio.tables_io import read_table_values
+
+    return read_table_values(OpenpyxlBook.open(path), TABLE_BY_KEY[key])
