@@ -61,6 +61,70 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _prefixes(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(p.strip().upper() for v in values or [] for p in v.split(",") if p.strip())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
+    from budget_disclosure.checking.service import check_book
+    from budget_disclosure.flagging import apply_flags
+
+    if args.output and len(args.files) > 1:
+        raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
+    if args.output and not args.flag:
+        raise UsageError("-o 需与 --flag 同用")
+    reports, worst = [], EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            book = _open_book(path)
+            report = check_book(book, _prefixes(args.select), _prefixes(args.ignore),
+                                Path(args.codes) if args.codes else None)
+            if not report.package.tables:
+                raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
+        except (UsageError, InputError) as exc:
+            worst = EXIT_UNUSABLE
+            reports.append({"path": str(path), "error": str(exc)})
+            if args.format == "text":
+                print(f"== {path}　无法校验：{exc}")
+            continue
+        if args.flag or args.in_place:
+            target = path if args.in_place else Path(args.output) if args.output else path.with_name(
+                f"{path.stem}.校验{path.suffix}")
+            apply_flags(book, report)
+            book.save(target)
+            if args.format == "text":
+                print(f"已标记 {sum(len(f.cells) for f in report.findings)} 处单元格 → {target}")
+        data = report_dict(str(path), report)
+        reports.append(data)
+        if args.format == "text":
+            print(report_text(str(path), report))
+        if report.blocking and worst == EXIT_OK:
+            worst = EXIT_FINDINGS
+    if args.format == "json":
+        print(dumps({"files": reports, "summary": summary_dict(reports)}))
+    return worst
+
+
+def cmd_clear(args: argparse.Namespace) -> int:
+    from budget_disclosure.flagging import clear_flags
+
+    path = Path(args.file)
+    book = _open_book(path)
+    restored = clear_flags(book)
+    book.save(Path(args.output) if args.output else path)
+    print(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from budget_disclosure.checking.output import rules_markdown, rules_text
+
+    print(rules_markdown() if args.format == "md" else rules_text())
+    return EXIT_OK
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from budget_disclosure.xlio.template import main as build
 
@@ -82,6 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
     p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
     p.set_defaults(run=cmd_fill)
+
+    p = sub.add_parser("check", help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
+    p.add_argument("files", nargs="+", help="一个或多个工作簿")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--select", action="append", help="只运行这些规则编码前缀，如 BD1,BD201")
+    p.add_argument("--ignore", action="append", help="不运行这些规则编码前缀")
+    p.add_argument("--flag", action="store_true", help="在副本中标记问题单元格（颜色+批注）并生成“校验结果”表")
+    p.add_argument("-o", "--output", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
+    p.add_argument("--in-place", action="store_true", help="直接在原文件中标记")
+    p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]）")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("clear", help="清除校验标记，恢复单元格原来的格式和批注")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", help="输出文件；省略时就地更新")
+    p.set_defaults(run=cmd_clear)
+
+    p = sub.add_parser("rules", help="列出规则手册")
+    p.add_argument("--format", choices=("text", "md"), default="text")
+    p.set_defaults(run=cmd_rules)
 
     p = sub.add_parser("template", help="重新生成 workbook_templates/ 中的模板")
     p.add_argument("output_dir", nargs="?", default="workbook_templates")

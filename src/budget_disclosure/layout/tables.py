@@ -55,6 +55,13 @@ class TableSpec:
     empty_note: str = ""
     landscape: bool = True
     hierarchy: str = ""  # "functional" / "economic" for 类-款-项 tables
+    # What each column means (after 序号), used to match other layouts' headers and in messages.
+    names: tuple[str, ...] = ()
+    # Fixed-row tables: (label column, amount columns) of each side; T1/T4 have 收入 and 支出 sides.
+    sides: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    # Regexes a title must match (after folding), and words that rule out look-alikes.
+    title_keywords: tuple[str, ...] = ()
+    title_exclude: tuple[str, ...] = ()
 
     @property
     def width(self) -> int:
@@ -90,8 +97,11 @@ class TableSpec:
 
 
 def _functional_table(key: str, sheet: str, title: str, amount_headers: tuple[str, ...],
-                      empty_note: str = "") -> TableSpec:
+                      empty_note: str = "", keywords: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> TableSpec:
     return TableSpec(
+        names=("科目编码", "科目名称") + amount_headers,
+        title_keywords=keywords,
+        title_exclude=exclude,
         key=key,
         sheet=sheet,
         title=title,
@@ -107,6 +117,10 @@ def _functional_table(key: str, sheet: str, title: str, amount_headers: tuple[st
 
 
 T1 = TableSpec(
+    names=("收入项目", "收入预算数", "支出项目", "支出预算数"),
+    sides=((0, (1,)), (2, (3,))),
+    title_keywords=(r"收支.*总表",),
+    title_exclude=("财政拨款",),
     key="T1",
     sheet="表1 收支总表",
     title="部门预算收支总表",
@@ -124,6 +138,10 @@ T1 = TableSpec(
 )
 
 T2 = TableSpec(
+    names=("科目编码", "科目名称", "合计", "小计", "财政拨款收入", "财政专户收入", "事业收入", "经营收入",
+           "上级补助收入", "附属单位上缴收入", "其他收入", "上年结转"),
+    title_keywords=(r"收入.*总表",),
+    title_exclude=("支出",),
     key="T2",
     sheet="表2 收入总表",
     title="部门预算收入总表",
@@ -138,10 +156,15 @@ T2 = TableSpec(
 T2_INCOME_COLUMNS = ("财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
 
 T3 = _functional_table("T3", "表3 支出总表", "部门预算支出总表",
-                       ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"))
+                       ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"),
+                       keywords=(r"支出.*总表",), exclude=("收支", "收入"))
 T3_KIND_COLUMNS = ("基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
 
 T4 = TableSpec(
+    names=("收入项目", "收入金额", "支出项目", "支出合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+           "国有资本经营预算财政拨款"),
+    sides=((0, (1,)), (2, (3, 4, 5, 6))),
+    title_keywords=(r"财政拨款收支.*总表",),
     key="T4",
     sheet="表4 财政拨款收支总表",
     title="部门预算财政拨款收支总表",
@@ -164,9 +187,13 @@ T4 = TableSpec(
 
 T5 = _functional_table("T5", "表5 一般公共预算支出表", "部门预算一般公共预算财政拨款支出表",
                        ("合计", "基本支出", "项目支出"),
-                       "注：无一般公共预算财政拨款预算，空表列示。")
+                       "注：无一般公共预算财政拨款预算，空表列示。",
+                       keywords=(r"一般公共预算.*支出.*表",), exclude=("基本支出", "三公", "收支"))
 
 T6 = TableSpec(
+    names=("科目编码", "科目名称", "合计", "人员经费", "公用经费"),
+    title_keywords=(r"基本支出.*表",),
+    title_exclude=("三公",),
     key="T6",
     sheet="表6 一般公共预算基本支出表",
     title="部门预算一般公共预算财政拨款基本支出表",
@@ -183,12 +210,17 @@ T6 = TableSpec(
 # The 空表 notes of T7/T8 are worded as the seed prints them.
 T7 = _functional_table("T7", "表7 政府性基金预算支出表", "部门预算政府性基金预算财政拨款支出表",
                        ("合计", "基本支出", "项目支出"),
-                       "注：无政府基金预算财政拨款预算，空表列示。")
+                       "注：无政府基金预算财政拨款预算，空表列示。",
+                       keywords=(r"政府性基金.*支出.*表",), exclude=("三公", "收支"))
 T8 = _functional_table("T8", "表8 国有资本经营预算支出表", "部门预算国有资本经营预算财政拨款支出表",
                        ("合计", "基本支出", "项目支出"),
-                       "注：无国有资本经营预算财政拨款预算，空表列示。")
+                       "注：无国有资本经营预算财政拨款预算，空表列示。",
+                       keywords=(r"国有资本经营.*支出.*表",), exclude=("三公", "收支"))
 
 T9 = TableSpec(
+    names=("项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
+    sides=((0, (1, 2, 3, 4)),),
+    title_keywords=(r"三公.*表",),
     key="T9",
     sheet="表9 三公经费支出表",
     title="部门预算财政拨款“三公”经费支出表",

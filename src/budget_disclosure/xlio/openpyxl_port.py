@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import json
+
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles.colors import Color
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -103,3 +107,76 @@ class OpenpyxlBook:
             return
         ref = f"{quote_sheetname(sheet)}!$A${rows[0]}:${get_column_letter(right)}${rows[1]}"
         ws.defined_names[name] = DefinedName(name, attr_text=ref, localSheetId=self.wb.sheetnames.index(sheet))
+
+    # -- marks ----------------------------------------------------------------------------------
+    def get_marks(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
+        ws = self.wb[sheet]
+        marks = []
+        for row, col in cells:
+            cell = ws.cell(row, col)
+            comment = cell.comment
+            marks.append((_fill_token(cell.fill), comment.text if comment else "", comment.author if comment else ""))
+        return marks
+
+    def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
+        ws = self.wb[sheet]
+        for (row, col), (fill, note, author) in zip(cells, marks):
+            cell = ws.cell(row, col)
+            cell.fill = _fill_from_token(fill)
+            if note:
+                comment = Comment(note, author or "budget-disclosure")
+                comment.width, comment.height = 320, 160
+                cell.comment = comment
+            else:
+                cell.comment = None
+
+    def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
+        ws = self.wb[sheet]
+        for row, col, target in links:
+            cell = ws.cell(row, col)
+            cell.hyperlink = "#" + target
+            cell.style = "Hyperlink"
+
+    def add_sheet(self, name: str, hidden: bool = False) -> None:
+        ws = self.wb.create_sheet(name)
+        if hidden:
+            ws.sheet_state = "veryHidden"
+
+    def set_widths(self, sheet: str, widths: Sequence[float]) -> None:
+        ws = self.wb[sheet]
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+
+    def remove_sheet(self, name: str) -> None:
+        if name in self.wb.sheetnames:
+            del self.wb[name]
+
+
+def _color_dict(color: Color | None) -> dict | None:
+    if color is None:
+        return None
+    return {"type": color.type, "value": color.value, "tint": color.tint}
+
+
+def _fill_token(fill) -> str:
+    """An exact, JSON description of a cell's fill, restorable by ``_fill_from_token``."""
+    if not isinstance(fill, PatternFill):
+        return json.dumps({"kind": type(fill).__name__, "xml": None})
+    return json.dumps({"patternType": fill.patternType, "fg": _color_dict(fill.fgColor), "bg": _color_dict(fill.bgColor)},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def _color_from(d: dict | None) -> Color | None:
+    if d is None:
+        return None
+    kwargs = {d["type"]: d["value"]} if d["type"] in ("rgb", "indexed", "theme") else {}
+    return Color(tint=d["tint"], **kwargs)
+
+
+def _fill_from_token(token: str) -> PatternFill:
+    if token.startswith("solid:"):
+        return PatternFill("solid", fgColor=token[6:])
+    data = json.loads(token)
+    if "patternType" not in data:
+        return PatternFill()
+    return PatternFill(patternType=data["patternType"], fgColor=_color_from(data["fg"]), bgColor=_color_from(data["bg"]))

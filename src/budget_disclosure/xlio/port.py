@@ -47,3 +47,21 @@ class WorkbookPort(Protocol):
 
     def set_area(self, sheet: str, name: str, rows: tuple[int, int] | None, right: int) -> None:
         """Name rows first..last (columns A..right) on the sheet; None removes the name."""
+
+    # -- marking cells (flags) -------------------------------------------------------------
+    def get_marks(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
+        """(fill token, note text, note author) of each cell; the fill token is opaque but
+        ``set_marks`` restores it exactly."""
+
+    def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
+        """Set fill tokens (or "solid:RRGGBB") and notes ("" removes the note)."""
+
+    def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
+        """Internal hyperlinks: (row, col, "'Sheet'!A1")."""
+
+    def add_sheet(self, name: str, hidden: bool = False) -> None: ...
+
+    def set_widths(self, sheet: str, widths: Sequence[float]) -> None:
+        """Column widths from column A on."""
+
+    def remove_sheet(self, name: str) -> None: ...

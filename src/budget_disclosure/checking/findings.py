@@ -1,0 +1,43 @@
+"""Findings and severities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget_disclosure.reading.model import Address
+
+ERROR, WARNING, ROUNDING = "强制", "提示", "尾差"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, ROUNDING: 2}
+SEVERITY_EN = {ERROR: "error", WARNING: "warning", ROUNDING: "info"}
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    table: str  # T1 … T9, or "" for the package
+    message: str
+    cells: list[Address] = field(default_factory=list)
+    expected: Decimal | str | None = None
+    actual: Decimal | str | None = None
+    difference: Decimal | None = None
+    detail_note: str = ""  # the true 元 figures behind the cells, when the workbook holds the detail
+    acknowledged: str = ""  # the 出错说明 given for it
+
+    @property
+    def sheet(self) -> str:
+        return self.cells[0].sheet if self.cells else ""
+
+    @property
+    def cell(self) -> str:
+        return self.cells[0].a1 if self.cells else ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == ERROR and not self.acknowledged
+
+    def sort_key(self) -> tuple:
+        return (self.table or "T0", SEVERITY_ORDER[self.severity], self.cells[0] if self.cells else Address("", 0, 0),
+                self.rule)

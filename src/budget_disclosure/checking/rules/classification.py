@@ -1,0 +1,97 @@
+"""政府收支分类科目 in the tables: codes known, names right, detail level, hierarchy complete."""
+
+from __future__ import annotations
+
+from budget_disclosure.checking.findings import ERROR, WARNING
+from budget_disclosure.checking.registry import Edit, rule
+from budget_disclosure.engine.codes import KIND_LABEL, LEVEL_DIGITS, ancestors, normalize_name
+
+CODED_TABLES = ("T2", "T3", "T5", "T6", "T7", "T8")
+
+
+def _kind(table) -> str:
+    return table.spec.hierarchy
+
+
+@rule("BD401", "code-not-verified", WARNING, "科目编码不在内置或提供的科目表中（未核验）",
+      breaks=[Edit("T3", "2010108", 0, value="2010199")])
+def code_not_verified(ctx):
+    """依据：科目编码应为当年《政府收支分类科目》中的编码（§4.2 规范）。内置科目表不完整，查不到的编码是“未核验”，
+    不是错误；可在“科目代码表”补充或用 --codes 提供官方科目表。
+    失败示例：2010199 不在内置表中 → 提示“未核验”。
+    通过示例：2010101 行政运行 在表中。"""
+    unknown: dict[tuple[str, str], tuple[str, list]] = {}
+    for t in ctx.tables(*CODED_TABLES):
+        codes = ctx.classifications.of(_kind(t))
+        for key, row in t.rows.items():
+            if key and key not in codes:
+                unknown.setdefault((_kind(t), key), (t.key, []))[1].append(row.code_address or row.address)
+    for (kind, code), (table, cells) in unknown.items():
+        yield ctx.finding(table, f"{KIND_LABEL[kind]}科目 {code} 不在科目表中，未核验（内置科目表不完整）", cells)
+
+
+@rule("BD402", "code-name-mismatch", ERROR, "科目名称应与科目编码一致",
+      breaks=[Edit("T3", "2010101", 1, value="人大会议")])
+def code_name_mismatch(ctx):
+    """依据：编码与名称应与当年《政府收支分类科目》一致（§9 规则15）。比较时全角/半角括号、空格视为相同。
+    失败示例：2010101 写作“人大会议”（应为“行政运行”）。
+    通过示例：30213 维修(护)费 与官方“维修（护）费”只差括号宽度，视为一致。"""
+    for t in ctx.tables(*CODED_TABLES):
+        codes = ctx.classifications.of(_kind(t))
+        for key, row in t.rows.items():
+            official = codes.get(key) if key else None
+            if official and row.label and normalize_name(row.label) != normalize_name(official.name):
+                yield ctx.finding(t.key, f"科目 {key} 的名称应为“{official.name}”，实际为“{row.label}”",
+                                  [row.label_address or row.address], expected=official.name, actual=row.label)
+
+
+@rule("BD403", "code-detail-level", ERROR, "功能分类应细化到项、经济分类应细化到款",
+      breaks=[Edit("T6", "30101", 0, value="3010101")])
+def code_detail_level(ctx):
+    """依据：“涉及本级支出的，应当公开到功能分类项级科目；一般公共预算基本支出应当公开到经济性质分类款级科目”
+    （财预〔2016〕143号，见 §2.1、§9 规则38）。
+    失败示例：基本支出表出现 7 位编码 3010101；或支出总表的款 20101 下没有任何项。
+    通过示例：功能分类各款下均列出 7 位项级科目，基本支出表只列 3 位类和 5 位款。"""
+    for t in ctx.tables(*CODED_TABLES):
+        kind = _kind(t)
+        digits = LEVEL_DIGITS[kind]
+        codes = t.codes()
+        for key in codes:
+            row = t.rows[key]
+            if not key.isdigit() or len(key) not in digits:
+                yield ctx.finding(t.key, f"科目编码“{key}”应为 {'/'.join(map(str, digits))} 位的{KIND_LABEL[kind]}编码",
+                                  [row.code_address or row.address])
+            elif len(key) < digits[-1] and not any(c.startswith(key) and len(c) == len(key) + 2 for c in codes):
+                level = "项" if len(key) == 5 else "款"
+                yield ctx.finding(t.key, f"{key} {row.label} 下没有列出{level}级科目：{KIND_LABEL[kind]}应细化到"
+                                  f"{'项' if kind == 'functional' else '款'}", [row.code_address or row.address])
+
+
+@rule("BD404", "code-parents-present", ERROR, "每个项（款）都应列出其上级款和类",
+      breaks=[Edit("T3", "20101", 0, value=None), Edit("T3", "20101", 1, value=None)])
+def code_parents_present(ctx):
+    """依据：表式按 类—款—项 逐级列示，每个项的款、类行都应出现（§9 规则15）。
+    失败示例：支出总表有 2010101 行政运行，却没有 20101 人大事务 行。
+    通过示例：201 → 20101 → 2010101 逐级列出。"""
+    for t in ctx.tables(*CODED_TABLES):
+        kind = _kind(t)
+        for key in t.codes():
+            missing = [a for a in ancestors(kind, key) if a not in t.rows]
+            if missing and key.isdigit():
+                row = t.rows[key]
+                yield ctx.finding(t.key, f"{key} {row.label} 缺少上级科目行：{'、'.join(missing)}",
+                                  [row.code_address or row.address])
+
+
+@rule("BD405", "duplicate-rows", ERROR, "同一科目（同一行项目）不应重复列示",
+      breaks=[Edit("T3", "2010105", 0, value="2010104")])
+def duplicate_rows(ctx):
+    """依据：每个科目在表中只列一行，重复列示会使合计失真（§4.2 规范）。
+    失败示例：支出总表两行都是 2010104。
+    通过示例：每个编码只出现一次。"""
+    for t in ctx.package.tables.values():
+        for key, address in t.duplicates:
+            first = t.rows.get(key)
+            cells = [address] + ([first.address] if first else [])
+            label = key or "合计"
+            yield ctx.finding(t.key, f"“{label}”重复列示", cells)

@@ -1,0 +1,140 @@
+"""Check a workbook through the port: read every sheet once, find the tables, run the rules,
+apply the accountant's 出错说明, and give a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from budget_disclosure.checking.context import CheckContext, Ref
+from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
+from budget_disclosure.checking.registry import selected
+from budget_disclosure.engine.codes import Classifications, normalize_name, read_code_rows_csv
+from budget_disclosure.engine.issues import InputError
+from budget_disclosure.engine.model import DerivedTable
+from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
+from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.reading.grid import read_package
+from budget_disclosure.reading.model import ReadPackage
+from budget_disclosure.xlio.inputs_io import CODES_SHEET, read_codes_sheet
+from budget_disclosure.xlio.port import WorkbookPort
+
+FINDINGS_SHEET = "校验结果"
+ACK_SHEET = "出错说明"
+FLAGS_SHEET = "_bd_flags"
+NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET}
+
+
+@dataclass
+class CheckReport:
+    package: ReadPackage
+    findings: list[Finding]
+    rules_run: list[str]
+    has_detail: bool
+    detail_problem: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        for t in self.package.tables.values():
+            if t.unit_name:
+                return f"{t.unit_code} {t.unit_name}".strip()
+        return ""
+
+    @property
+    def year(self) -> int | None:
+        return next((t.year for t in self.package.tables.values() if t.year), None)
+
+    def count(self, severity: str, acknowledged: bool | None = None) -> int:
+        return sum(1 for f in self.findings if f.severity == severity
+                   and (acknowledged is None or bool(f.acknowledged) == acknowledged))
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def verdict(self) -> str:
+        errors = len(self.blocking)
+        acknowledged = self.count(ERROR, acknowledged=True)
+        counts = f"强制 {self.count(ERROR)}（已说明 {acknowledged}），提示 {self.count(WARNING)}，尾差 {self.count(ROUNDING)}"
+        return f"{'不通过' if errors else '通过'}：{counts}"
+
+
+def _grids(port: WorkbookPort) -> dict[str, list[list[object]]]:
+    grids = {}
+    for sheet in port.sheet_names():
+        if sheet in NOT_TABLE_SHEETS:
+            continue
+        rows, cols = port.extent(sheet)
+        grids[sheet] = port.read_block(sheet, 1, 1, rows, cols) if rows else []
+    return grids
+
+
+def exact_values(tables: dict[str, DerivedTable]) -> dict[Ref, Decimal]:
+    """The 元 figure behind every cell of the derived tables, in read-table coordinates."""
+    exact: dict[Ref, Decimal] = {}
+    for key, table in tables.items():
+        spec = TABLE_BY_KEY[key]
+        for index, row in enumerate(table.rows):
+            row_key = f"#{index}" if spec.sides else row.code
+            for col in spec.amount_columns:
+                value = row.cells[col]
+                if isinstance(value, Decimal):
+                    exact[(key, row_key, col)] = value
+    return exact
+
+
+def _acknowledgements(port: WorkbookPort) -> list[tuple[str, str, str]]:
+    if ACK_SHEET not in port.sheet_names():
+        return []
+    rows, cols = port.extent(ACK_SHEET)
+    records = port.read_block(ACK_SHEET, 2, 1, rows, 3) if rows >= 2 else []
+    return [(str(r[0] or "").strip().upper(), str(r[1] or "").strip(), str(r[2] or "").strip())
+            for r in records if r and r[0] and len(r) > 2 and r[2] and str(r[2]).strip()]
+
+
+def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, str]]) -> None:
+    for code, cell, reason in acks:
+        target = normalize_name(cell).replace("$", "").upper()
+        for f in findings:
+            if f.rule != code:
+                continue
+            places = {str(a).upper() for a in f.cells} | {a.a1.upper() for a in f.cells}
+            if not target or normalize_name(target) in {normalize_name(p) for p in places}:
+                f.acknowledged = reason
+
+
+def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None) -> CheckReport:
+    package = read_package(_grids(port))
+    classifications = Classifications.bundled()
+    year = next((t.year for t in package.tables.values() if t.year), None)
+    if codes_file is not None:
+        classifications = classifications.overridden_by(read_code_rows_csv(Path(codes_file), year), "用户")
+    sheet_codes = read_codes_sheet(port, year) if CODES_SHEET in port.sheet_names() else []
+    if sheet_codes:
+        classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
+
+    exact: dict[Ref, Decimal] = {}
+    detail_problem = ""
+    names = port.sheet_names()
+    if INFO_SHEET in names and DETAIL_SHEET in names:
+        from budget_disclosure.fill import derive_from_book
+
+        try:
+            exact = exact_values(derive_from_book(port, codes_file=codes_file).tables)
+        except InputError as exc:
+            detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
+                f" 等 {len(exc.problems)} 处" if len(exc.problems) > 1 else "")
+
+    context = CheckContext(package, classifications, exact)
+    findings: list[Finding] = []
+    rules_run = []
+    for rule in selected(select, ignore):
+        context.rule = rule
+        rules_run.append(rule.code)
+        findings.extend(f for f in rule.check(context) if f is not None)
+    _apply_acknowledgements(findings, _acknowledgements(port))
+    findings.sort(key=Finding.sort_key)
+    return CheckReport(package, findings, rules_run, bool(exact), detail_problem, list(package.problems))

@@ -1,0 +1,106 @@
+"""In-cell flags: colour and note on every cell of a finding, a 校验结果 sheet with links, and
+an exact undo (``clear``). The original fill and note of every flagged cell are kept in a very
+hidden sheet, so clearing restores them exactly; values are never touched."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_ORDER, WARNING, Finding
+from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET, CheckReport
+from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.xlio import styles
+from budget_disclosure.xlio.port import WorkbookPort
+
+COLOURS = {ERROR: "solid:FFC7CE", WARNING: "solid:FFEB9C", ROUNDING: "solid:DDEBF7"}
+NOTE_AUTHOR = "budget-disclosure 校验"
+FINDINGS_HEADER = ("序号", "严重程度", "规则", "规则名称", "表", "单元格", "问题", "应为", "实际", "差额",
+                   "按预算明细的元数", "出错说明")
+
+
+def _amount(value) -> object:
+    return float(value) if value is not None and not isinstance(value, str) else value
+
+
+def note_text(findings: list[Finding]) -> str:
+    lines = []
+    for f in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+        lines.append(f"【{f.severity} {f.rule}】{f.message}")
+        if f.detail_note:
+            lines.append(f.detail_note)
+        if f.acknowledged:
+            lines.append(f"已说明：{f.acknowledged}")
+    return "\n".join(lines)
+
+
+def clear_flags(port: WorkbookPort) -> int:
+    """Undo every flag: restore fills and notes, remove 校验结果 and the bookkeeping sheet."""
+    restored = 0
+    if FLAGS_SHEET in port.sheet_names():
+        rows, _ = port.extent(FLAGS_SHEET)
+        records = port.read_block(FLAGS_SHEET, 2, 1, rows, 5) if rows >= 2 else []
+        by_sheet: dict[str, list[tuple]] = defaultdict(list)
+        for sheet, row, col, original in ((r[0], r[1], r[2], r[3]) for r in records if r[0]):
+            by_sheet[sheet].append(((int(row), int(col)), tuple(json.loads(original))))
+        for sheet, items in by_sheet.items():
+            if sheet in port.sheet_names():
+                port.set_marks(sheet, [c for c, _ in items], [m for _, m in items])
+                restored += len(items)
+        port.remove_sheet(FLAGS_SHEET)
+    port.remove_sheet(FINDINGS_SHEET)
+    return restored
+
+
+def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
+    """Flag every finding's cells (replacing earlier flags) and write the 校验结果 sheet."""
+    clear_flags(port)
+    per_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        for address in finding.cells:
+            per_cell[(address.sheet, address.row, address.col)].append(finding)
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sheet, row, col in per_cell:
+        by_sheet[sheet].append((row, col))
+    bookkeeping = [["工作表", "行", "列", "原格式(JSON)", "标记说明"]]
+    for sheet, cells in by_sheet.items():
+        originals = port.get_marks(sheet, cells)
+        marks = []
+        for (row, col), original in zip(cells, originals):
+            findings = per_cell[(sheet, row, col)]
+            worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity] + (0.5 if f.acknowledged else 0))
+            note = note_text(findings)
+            if original[1]:
+                note = f"{note}\n—— 原批注 ——\n{original[1]}"
+            marks.append((COLOURS[worst.severity], note, NOTE_AUTHOR))
+            bookkeeping.append([sheet, row, col, json.dumps(list(original), ensure_ascii=False), worst.rule])
+        port.set_marks(sheet, cells, marks)
+    port.add_sheet(FLAGS_SHEET, hidden=True)
+    port.write_block(FLAGS_SHEET, 1, 1, bookkeeping)
+    _write_findings_sheet(port, report)
+    return len(per_cell)
+
+
+def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
+    port.add_sheet(FINDINGS_SHEET)
+    head = [[f"校验结论：{report.verdict}"], [f"单位：{report.unit}　预算年度：{report.year or ''}　"
+                                          f"执行规则 {len(report.rules_run)} 条；强制错误未说明时不能导出公开包"]]
+    if report.detail_problem:
+        head.append([report.detail_problem])
+    head += [[n] for n in report.notes]
+    head.append([])
+    top = len(head) + 1
+    rows = [list(FINDINGS_HEADER)]
+    links = []
+    for i, f in enumerate(report.findings, 1):
+        title = TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else "整个公开包"
+        cell = f"{f.sheet}!{f.cell}" if f.cells else ""
+        rows.append([i, f.severity, f.rule, f.name, title, cell, f.message, _amount(f.expected), _amount(f.actual),
+                     _amount(f.difference), f.detail_note, f.acknowledged])
+        if f.cells:
+            links.append((top + i, 6, f"'{f.sheet}'!{f.cell}"))
+    port.write_block(FINDINGS_SHEET, 1, 1, head + rows)
+    port.style_block(FINDINGS_SHEET, 1, 1, 1, 1, styles.GUIDE_TITLE)
+    port.style_block(FINDINGS_SHEET, top, 1, top, len(FINDINGS_HEADER), styles.INPUT_HEADER)
+    port.set_links(FINDINGS_SHEET, links)
+    port.set_widths(FINDINGS_SHEET, (6, 8, 8, 22, 26, 30, 70, 12, 12, 10, 40, 30))

@@ -1,0 +1,52 @@
+"""Folding of printed text: titles, header names and fixed-row labels compare after this."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ORDINAL = re.compile(r"^(\(?[一二三四五六七八九十]+\)?[、.．]?|\d+[、.．]|其中[:：]?)")
+_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": ""})
+
+
+def fold(text: object) -> str:
+    """NFKC, no white space, no quotes: how two spellings of the same header are compared."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    return "".join(folded.split())
+
+
+def fold_label(text: object) -> str:
+    """A fixed-row label without its ordinal prefix (一、 / (一) / 1. / 其中：)."""
+    label = fold(text)
+    previous = None
+    while previous != label:
+        previous = label
+        label = _ORDINAL.sub("", label, count=1)
+    return label
+
+
+# Header names of other layouts that mean one of ours (all folded).
+HEADER_ALIASES = {
+    "上缴上级支出": "上解上级支出",
+    "事业单位经营收入": "经营收入",
+    "财政拨款": "财政拨款收入",
+    "一般公共预算": "一般公共预算财政拨款",
+    "一般公共预算拨款": "一般公共预算财政拨款",
+    "政府性基金预算拨款": "政府性基金预算财政拨款",
+    "政府性基金预算": "政府性基金预算财政拨款",
+    "国有资本经营预算": "国有资本经营预算财政拨款",
+    "国有资本经营预算拨款": "国有资本经营预算财政拨款",
+    "财政专户管理资金收入": "财政专户收入",
+    "上年结转结余": "上年结转",
+    "科目代码": "科目编码",
+    "功能分类科目编码": "科目编码",
+    "经济分类科目编码": "科目编码",
+    "编码": "科目编码",
+    "功能分类科目名称": "科目名称",
+    "经济分类科目名称": "科目名称",
+    "名称": "科目名称",
+    "总计": "合计",
+    "金额": "预算数",
+}

@@ -1,0 +1,95 @@
+"""Tables as read from a workbook, in the coordinates of our layout specs.
+
+Whatever the source layout (ours, a budget-system export, typed by hand), a read table maps
+each printed amount to (row key, spec column): the row key is the 科目 code ("" for 合计) in
+类-款-项 tables, and "#i" (the i-th fixed row of the spec) in fixed-row tables. Every cell keeps
+its address so findings can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget_disclosure.engine.issues import column_letter
+from budget_disclosure.engine.money import ZERO
+from budget_disclosure.layout.tables import TableSpec
+
+
+@dataclass(frozen=True, order=True)
+class Address:
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+@dataclass(frozen=True)
+class ReadCell:
+    value: Decimal | None  # in 万元 (after unit scaling); None when blank
+    text: str  # as found
+    address: Address
+
+
+@dataclass
+class ReadRow:
+    key: str
+    code: str
+    label: str
+    address: Address  # the row's label or code cell
+    code_address: Address | None = None
+    label_address: Address | None = None
+
+
+@dataclass
+class ReadTable:
+    key: str
+    spec: TableSpec
+    title: Address
+    title_text: str
+    sheets: list[str] = field(default_factory=list)
+    unit_code: str = ""
+    unit_name: str = ""
+    unit_address: Address | None = None
+    year: int | None = None
+    year_address: Address | None = None
+    money_unit: str = "万元"
+    money_unit_address: Address | None = None
+    scale: Decimal = Decimal(1)  # printed value × scale = 万元
+    rows: dict[str, ReadRow] = field(default_factory=dict)
+    cells: dict[tuple[str, int], ReadCell] = field(default_factory=dict)
+    note: str = ""
+    note_address: Address | None = None
+    duplicates: list[tuple[str, Address]] = field(default_factory=list)
+    bad_amounts: list[ReadCell] = field(default_factory=list)
+    unmatched_labels: list[tuple[str, Address]] = field(default_factory=list)
+    column_problems: list[str] = field(default_factory=list)
+
+    def cell(self, row_key: str, col: int) -> ReadCell | None:
+        return self.cells.get((row_key, col))
+
+    def value(self, row_key: str, col: int) -> Decimal:
+        cell = self.cells.get((row_key, col))
+        return cell.value if cell is not None and cell.value is not None else ZERO
+
+    def has_amounts(self) -> bool:
+        return any(c.value not in (None, ZERO) for c in self.cells.values())
+
+    def codes(self) -> list[str]:
+        return [k for k in self.rows if k and not k.startswith("#")]
+
+    def column_index(self, name: str) -> int:
+        return self.spec.names.index(name)
+
+
+@dataclass
+class ReadPackage:
+    tables: dict[str, ReadTable]
+    problems: list[str] = field(default_factory=list)  # what could not be found, by table
+    unit_slips: list[tuple[str, Decimal]] = field(default_factory=list)  # (table key, factor applied)
