@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from budget_disclosure.checking.findings import ERROR, ROUNDING, Finding
 from budget_disclosure.checking.registry import Rule
 from budget_disclosure.engine.codes import Classifications
-from budget_disclosure.engine.money import ZERO
+from budget_disclosure.engine.money import ZERO, yuan_to_wan
 from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.reading.model import Address, ReadPackage, ReadTable
 
@@ -78,6 +78,12 @@ class CheckContext:
         where = spec.sheet.split(" ", 1)[-1] if with_table else ""
         return f"{where}“{label}”{spec.names[col]}"
 
+    def _part_name(self, total: Ref, part: Ref) -> str:
+        """Shortest unambiguous name of a part relative to the total it adds up to."""
+        if part[:2] == total[:2]:
+            return TABLE_BY_KEY[part[0]].names[part[2]]
+        return self.describe(part, part[0] != total[0])
+
     # -- findings -------------------------------------------------------------------------------
     def finding(self, table: str, message: str, cells: Iterable[Address | None], severity: str | None = None,
                 **extra) -> Finding:
@@ -85,15 +91,19 @@ class CheckContext:
         return Finding(self.rule.code, self.rule.name, severity or self.rule.severity, table, message,
                        [c for c in cells if c is not None], **extra)
 
-    def _exact_note(self, total: Ref, parts: list[Ref]) -> str:
+    def _exact_note(self, total: Ref, parts: list[Ref], rounding: bool) -> str:
+        """The true 元 figures behind the compared cells, when the workbook holds the detail."""
         if total not in self.exact and not any(p in self.exact for p in parts):
             return ""
         exact_total = self.exact.get(total, ZERO)
         exact_parts = sum((self.exact.get(p, ZERO) for p in parts), ZERO)
-        if exact_total == exact_parts:
+        if rounding and exact_total == exact_parts:
             return (f"按预算明细的元数：本格 {yuan(exact_total)}，各项之和 {yuan(exact_parts)}，二者相等；"
                     f"差额仅来自各格分别四舍五入到万元")
-        return f"按预算明细的元数：本格 {yuan(exact_total)}，各项之和 {yuan(exact_parts)}"
+        off = [r for r in [total, *parts] if r in self.exact and self.value(r) != yuan_to_wan(self.exact[r])]
+        where = "；与明细不符的格：" + "、".join(
+            f"{self.describe(r)} 应为 {wan(yuan_to_wan(self.exact[r]))}" for r in off) if off else ""
+        return f"按预算明细的元数：本格 {yuan(exact_total)}，各项之和 {yuan(exact_parts)}{where}"
 
     def sum_check(self, total: Ref, parts: list[Ref], what: str = "") -> Finding | None:
         """total = Σ parts, rounding-aware: |T − Σ| ≤ 0.005 × (printed cells involved) is 尾差."""
@@ -105,7 +115,7 @@ class CheckContext:
         printed = sum(1 for r in [total, *parts] if not self.is_blank(r))
         tolerance = HALF_CENT * printed
         rounding = abs(difference) <= tolerance
-        described = "、".join(self.describe(p, p[0] != total[0]) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
+        described = "、".join(self._part_name(total, p) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
         subject = what or f"{self.describe(total)}应等于{described}之和"
         if rounding:
             message = (f"尾差：{subject}；印出数 {wan(actual)}，各项之和 {wan(expected)}，差 {wan(difference)} 万元，"
@@ -114,7 +124,7 @@ class CheckContext:
             message = f"{subject}：应为 {wan(expected)}，实际为 {wan(actual)}，差 {wan(difference)} 万元"
         cells = [self.address(total)] + [self.address(p) for p in parts if not self.is_blank(p)]
         return self.finding(total[0], message, cells, ROUNDING if rounding else None, expected=expected,
-                            actual=actual, difference=difference, detail_note=self._exact_note(total, parts))
+                            actual=actual, difference=difference, detail_note=self._exact_note(total, parts, rounding))
 
     def equal(self, left: Ref, right: Ref, what: str = "") -> Finding | None:
         return self.sum_check(left, [right], what or f"{self.describe(left)}应等于{self.describe(right)}")

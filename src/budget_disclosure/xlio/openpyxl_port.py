@@ -160,8 +160,8 @@ def _color_dict(color: Color | None) -> dict | None:
 
 def _fill_token(fill) -> str:
     """An exact, JSON description of a cell's fill, restorable by ``_fill_from_token``."""
-    if not isinstance(fill, PatternFill):
-        return json.dumps({"kind": type(fill).__name__, "xml": None})
+    if getattr(fill, "tagname", "") != "patternFill":  # a gradient fill: not used by the product, kept as none
+        return json.dumps({"kind": "gradient"})
     return json.dumps({"patternType": fill.patternType, "fg": _color_dict(fill.fgColor), "bg": _color_dict(fill.bgColor)},
                       ensure_ascii=False, sort_keys=True)
 

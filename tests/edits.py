@@ -1,0 +1,48 @@
+"""Apply a rule's declared ``breaks`` (registry.Edit) to a real workbook loaded with openpyxl."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budget_disclosure.checking.registry import Edit
+from budget_disclosure.layout.tables import HEADER_TOP, TABLE_BY_KEY, column_number_row
+from budget_disclosure.reading.model import Address, ReadPackage
+
+
+def locate(package: ReadPackage, edit: Edit) -> list[Address]:
+    t = package.tables[edit.table]
+    spec = TABLE_BY_KEY[edit.table]
+    if edit.row == "note":
+        return [t.note_address]
+    if edit.row == "unit":
+        return [t.unit_address]
+    if edit.row == "money_unit":
+        return [t.money_unit_address]
+    if edit.row == "header":
+        sheet = t.sheets[0]
+        return [Address(sheet, r, edit.col + 2) for r in range(HEADER_TOP, column_number_row(spec) + 1)]
+    if edit.col in spec.amount_columns:
+        cell = t.cell(edit.row, edit.col)
+        row = t.rows[edit.row]
+        return [cell.address if cell else Address(row.address.sheet, row.address.row, edit.col + 2)]
+    row = t.rows[edit.row]
+    if spec.columns[edit.col].kind == "code":
+        return [row.code_address]
+    return [row.label_address or row.address]
+
+
+def apply_edit(wb, package: ReadPackage, edit: Edit) -> list[Address]:
+    """Change the workbook as the edit says; returns the changed cells."""
+    if edit.remove_table:
+        for sheet in package.tables[edit.table].sheets:
+            del wb[sheet]
+        return []
+    addresses = locate(package, edit)
+    for address in addresses:
+        cell = wb[address.sheet].cell(address.row, address.col)
+        if edit.delta is not None:
+            old = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value or 0)
+            cell.value = old + Decimal(edit.delta)
+        else:
+            cell.value = edit.value
+    return addresses

@@ -1,0 +1,190 @@
+"""The rule book on real workbooks: the reference package, every rule's fixtures, mutations of
+every amount cell, acknowledgements, JSON output and the generated rule book."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from budget_disclosure.checking.findings import ERROR, ROUNDING
+from budget_disclosure.checking.output import rules_markdown
+from budget_disclosure.checking.registry import all_rules
+from budget_disclosure.checking.service import check_book
+from budget_disclosure.cli import main
+from budget_disclosure.layout.inputs import DETAIL_SHEET, INFO_SHEET
+from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+from conftest import ROOT
+from edits import apply_edit
+
+RULES = all_rules()
+
+
+@pytest.fixture(scope="module")
+def reference(filled_path):
+    book = OpenpyxlBook.open(filled_path)
+    return book, check_book(book)
+
+
+def test_reference_package_passes_with_exactly_its_four_rounding_residues(reference):
+    _, report = reference
+    assert not [f for f in report.findings if f.severity != ROUNDING], [f.message for f in report.findings]
+    assert report.has_detail and report.verdict.startswith("通过")
+    residues = {(f.table, f.cell) for f in report.findings}
+    # 合计 (D6 合计, E6 人员经费), 302 (D16 合计, F16 公用经费), 303 (D31 合计, E31 人员经费)
+    assert residues == {("T6", "D6"), ("T6", "E6"), ("T6", "D16"), ("T6", "F16"), ("T6", "D31"), ("T6", "E31")}
+    assert all(f.rule == "BD107" and abs(f.difference) == Decimal("0.01") for f in report.findings)
+    assert all("二者相等" in f.detail_note for f in report.findings)  # the true 元 figures agree
+
+
+def test_check_cli_exit_codes_and_flagged_cell(filled_copy, tmp_path, capsys):
+    assert main(["check", str(filled_copy)]) == 0
+    assert "尾差" in capsys.readouterr().out
+    from openpyxl import load_workbook
+    wb = load_workbook(filled_copy)
+    wb["表3 支出总表"]["D9"].value = 1291.05  # 行政运行 合计
+    wb.save(filled_copy)
+    out = tmp_path / "flagged.xlsx"
+    assert main(["check", str(filled_copy), "--flag", "-o", str(out)]) == 1
+    flagged = load_workbook(out)
+    cell = flagged["表3 支出总表"]["D9"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "BD108" in cell.comment.text and "1,291.00" in cell.comment.text
+    assert cell.value == 1291.05  # values are never changed
+    assert "校验结果" in flagged.sheetnames and flagged["校验结果"]["A1"].value.startswith("校验结论：不通过")
+    links = [c.hyperlink.location or c.hyperlink.target for row in flagged["校验结果"].iter_rows() for c in row
+             if c.hyperlink]
+    assert any("'表3 支出总表'!D9" in (l or "") for l in links)
+    assert main(["check", str(tmp_path / "missing.xlsx")]) == 2
+
+
+def test_json_output_shape(filled_path, capsys):
+    assert main(["check", str(filled_path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    entry = data["files"][0]
+    assert entry["unit"] == "101 张家口市人民代表大会常务委员会办公室" and entry["year"] == 2024
+    finding = entry["findings"][0]
+    assert set(finding) >= {"rule", "name", "severity", "table", "sheet", "cell", "message", "expected", "actual",
+                            "difference"}
+    assert finding["severity"] == "info" and finding["difference"] in ("0.01", "-0.01")
+    assert data["summary"]["info"] == 6 and data["summary"]["error"] == 0
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.breaks], ids=lambda r: r.code)
+def test_every_rule_fires_on_its_failing_fixture_and_not_on_the_passing_one(rule, filled_path, reference, tmp_path):
+    _, clean = reference
+    assert not [f for f in clean.findings if f.rule == rule.code and f.severity != ROUNDING]
+    book = OpenpyxlBook.open(filled_path)
+    changed = []
+    for edit in rule.breaks:
+        changed += apply_edit(book.wb, clean.package, edit)
+    path = tmp_path / "broken.xlsx"
+    book.save(path)
+    report = check_book(OpenpyxlBook.open(path), select=(rule.code,))
+    fired = [f for f in report.findings if f.rule == rule.code and f.severity == rule.severity]
+    assert fired, f"{rule.code} did not fire; findings: {[f.message for f in report.findings]}"
+    if changed:
+        flagged = {a for f in fired for a in f.cells}
+        assert flagged & set(changed) or rule.code in ("BD404", "BD501", "BD502", "BD504", "BD507"), (rule.code, changed)
+
+
+def test_columns_not_found_is_reported(filled_path, tmp_path):
+    from openpyxl import load_workbook
+    wb = load_workbook(filled_path)
+    ws = wb["表2 收入总表"]
+    for row in (3, 5):
+        ws.cell(row, 13).value = None  # 上年结转 header (merged over rows 3–4) and its 栏次
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    report = check_book(OpenpyxlBook.open(path))
+    assert any(f.rule == "BD507" and "上年结转" in f.message for f in report.findings)
+
+
+def _amount_cells(report):
+    return [(t.key, key, cell) for t in report.package.tables.values() for key, cell in t.cells.items()
+            if cell.value not in (None, Decimal(0))]
+
+
+@pytest.mark.parametrize("with_detail", [False, True], ids=["tables-only", "with-detail"])
+def test_changing_any_amount_by_two_cents_is_an_error_at_that_cell(filled_path, with_detail):
+    book = OpenpyxlBook.open(filled_path)
+    if not with_detail:
+        book.remove_sheet(DETAIL_SHEET)
+        book.remove_sheet(INFO_SHEET)
+    baseline = check_book(book)
+    assert not baseline.blocking
+    cells = _amount_cells(baseline)
+    assert len(cells) > 200
+    deltas = (Decimal("0.02"), Decimal("-0.02")) if not with_detail else (Decimal("0.02"),)
+    missed = []
+    for table, key, cell in cells:
+        ws = book.wb[cell.address.sheet]
+        target = ws.cell(cell.address.row, cell.address.col)
+        original = target.value
+        for delta in deltas:
+            target.value = float(Decimal(repr(original)) + delta) if isinstance(original, float) else original + delta
+            report = check_book(book)
+            if not any(f.severity == ERROR and cell.address in f.cells for f in report.findings):
+                missed.append((str(cell.address), table, key, str(delta)))
+        target.value = original
+    assert not missed, f"{len(missed)} of {len(cells)} mutated cells not flagged as errors: {missed[:10]}"
+
+
+def test_acknowledged_error_no_longer_blocks_but_is_listed(filled_copy, capsys):
+    from openpyxl import load_workbook
+    wb = load_workbook(filled_copy)
+    wb["表6 一般公共预算基本支出表"]["E9"].value = 50.53  # 30110 人员经费 +0.10
+    ack = wb.create_sheet("出错说明")
+    ack.append(["规则编码", "单元格", "出错说明"])
+    ack.append(["BD113", "表6 一般公共预算基本支出表!E9", "批复数如此，已与财政局核对"])
+    ack.append(["BD107", "E7", "同上"])
+    ack.append(["BD601", "", "明细待更新"])
+    wb.save(filled_copy)
+    report = check_book(OpenpyxlBook.open(filled_copy))
+    errors = [f for f in report.findings if f.severity == ERROR]
+    assert errors and all(f.acknowledged for f in errors), [(f.rule, f.cell) for f in errors if not f.acknowledged]
+    assert report.verdict.startswith("通过")
+    assert main(["check", str(filled_copy)]) == 0
+    assert "已说明" in capsys.readouterr().out
+
+
+def test_clear_restores_the_unflagged_workbook(filled_copy, tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from helpers import sheet_snapshot
+    wb = load_workbook(filled_copy)
+    ws = wb["表3 支出总表"]
+    ws["D9"].value = 1291.05
+    ws["D9"].fill = PatternFill("solid", fgColor="FF00B050")  # the user's own fill and note
+    ws["D9"].comment = Comment("会计自己的批注", "张会计")
+    wb.save(filled_copy)
+    before = {name: sheet_snapshot(filled_copy, name) for name in load_workbook(filled_copy).sheetnames}
+    assert main(["check", str(filled_copy), "--in-place"]) == 1
+    assert main(["check", str(filled_copy), "--in-place"]) == 1  # re-running replaces earlier flags
+    flagged = load_workbook(filled_copy)
+    assert "会计自己的批注" in flagged["表3 支出总表"]["D9"].comment.text
+    assert main(["clear", str(filled_copy)]) == 0
+    after_wb = load_workbook(filled_copy)
+    assert after_wb.sheetnames == list(before)
+    for name in before:
+        assert sheet_snapshot(filled_copy, name) == before[name], name
+    assert after_wb["表3 支出总表"]["D9"].comment.author == "张会计"
+
+
+def test_select_and_ignore(filled_path, capsys):
+    assert main(["check", str(filled_path), "--format", "json", "--ignore", "BD1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"][0]["findings"] == []
+    assert main(["check", str(filled_path), "--format", "json", "--select", "BD107"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["files"][0]["findings"]) == 6
+
+
+def test_generated_rule_book_is_current():
+    committed = (ROOT / "docs" / "rules.md").read_text("utf-8")
+    assert committed == rules_markdown() + "\n" or committed == rules_markdown(), \
+        "run `budget-disclosure rules --format md > docs/rules.md`"
+    for rule in RULES:
+        assert "依据" in rule.doc and "失败示例" in rule.doc and "通过示例" in rule.doc, rule.code
