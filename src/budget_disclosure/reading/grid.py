@@ -120,7 +120,7 @@ def _map_columns_by_names(spec: TableSpec, paths: list[list[str]]) -> tuple[dict
             parts[c] = leaf
             continue
         candidates = [leaf, "".join(path[-2:]) if len(path) > 1 else leaf, path[0] + leaf]
-        if spec.sides and leaf in ("预算数", "项目"):
+        if spec.sides and leaf in ("预算数", "项目") and len(path) > 1:
             candidates = [path[0] + leaf]
         for i, names in enumerate(signatures):
             if i in mapping.values():
@@ -411,19 +411,24 @@ def _grand_total(table: ReadTable) -> Decimal:
 
 
 def _fix_unit_slips(package: ReadPackage) -> None:
-    """A table whose totals are 10000 times the others' has its 单位 wrong: rescale and record it."""
+    """A table whose total is 10000 times the department's has its 单位 wrong: rescale it and record it.
+
+    The department total is the median of the 收支总表, 收入总表 and 支出总表 totals (they must be
+    equal, so one slipped table cannot move it). Every table is a part of that total, so one 10000
+    times larger is a slip; one 10000 times smaller is a slip only among those three.
+    """
     totals = {k: _grand_total(t) for k, t in package.tables.items()}
-    reference_keys = [k for k in ("T1", "T3", "T2", "T4", "T5") if totals.get(k)]
-    if not reference_keys:
+    anchors = sorted(totals[k] for k in ("T1", "T2", "T3") if totals.get(k))
+    if len(anchors) != 3 and len(anchors) != 1:
         return
+    base = anchors[len(anchors) // 2]
     for key, total in totals.items():
         if not total:
             continue
-        votes = [totals[ref] for ref in reference_keys if ref != key]
-        if not votes:
-            continue
-        ratio = total / max(votes)
+        ratio = total / base
         for factor in (YUAN_PER_WAN, Decimal(1) / YUAN_PER_WAN):
+            if factor < 1 and key not in ("T1", "T2", "T3"):
+                continue
             if abs(ratio / factor - 1) < Decimal("0.05"):
                 table = package.tables[key]
                 table.scale = table.scale / factor
