@@ -126,6 +126,13 @@ class CheckContext:
         return self.finding(total[0], message, cells, ROUNDING if rounding else None, expected=expected,
                             actual=actual, difference=difference, detail_note=self._exact_note(total, parts, rounding))
 
+    def row_sums(self, table_key: str, total_col: int, part_cols: Iterable[int]) -> Iterator[Finding | None]:
+        """In every row of a table: the total column = Σ the part columns."""
+        t = self.table(table_key)
+        part_cols = tuple(part_cols)
+        for key in (t.rows if t else ()):
+            yield self.sum_check((table_key, key, total_col), [(table_key, key, c) for c in part_cols])
+
     def equal(self, left: Ref, right: Ref, what: str = "") -> Finding | None:
         return self.sum_check(left, [right], what or f"{self.describe(left)}应等于{self.describe(right)}")
 

@@ -69,10 +69,7 @@ def t4_type_columns(ctx):
     """依据：合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款 + 国有资本经营预算财政拨款（§9 规则19）。
     失败示例：一般公共服务支出 合计 1750.57，一般公共预算列 1750.62。
     通过示例：1750.57 = 1750.57 + 0 + 0。"""
-    t = ctx.table("T4")
-    if t:
-        for key in [*CLASS_KEYS, T4_YEAR_TOTAL, T4_CARRIED, T4_GRAND]:
-            yield ctx.sum_check(("T4", key, 3), [("T4", key, c) for c in T4_TYPE_COLUMNS])
+    yield from ctx.row_sums("T4", 3, T4_TYPE_COLUMNS)
 
 
 @rule("BD111", "t4-totals", ERROR, "财政拨款收支总表合计行应等于其组成",
@@ -129,7 +126,4 @@ def t9_fund_columns(ctx):
     """依据：合计 = 一般公共预算财政拨款 + 政府性基金预算拨款 + 国有资本经营预算财政拨款（§9 规则43）。
     失败示例：公务接待费 一般公共预算列 3.16，合计 3.11。
     通过示例：3.11 = 3.11 + 0 + 0。"""
-    t = ctx.table("T9")
-    if t:
-        for key in (T9_TOTAL, T9_SUBTOTAL, T9_ABROAD, T9_CARS, T9_CAR_PURCHASE, T9_CAR_RUNNING, T9_RECEPTION):
-            yield ctx.sum_check(("T9", key, 1), [("T9", key, c) for c in (2, 3, 4)])
+    yield from ctx.row_sums("T9", 1, (2, 3, 4))

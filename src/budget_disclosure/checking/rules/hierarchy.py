@@ -21,10 +21,7 @@ def t2_total(ctx):
     """依据：合计(栏3) = 本年收入小计(栏4) + 上年结转(栏12)，每一行（§9 规则8）。
     失败示例：行政运行 合计 1291.05，小计 1291.00，上年结转空。
     通过示例：1291.00 = 1291.00 + 0。"""
-    t = ctx.table("T2")
-    if t:
-        for key in t.rows:
-            yield ctx.sum_check(("T2", key, 2), [("T2", key, 3), ("T2", key, 11)])
+    yield from ctx.row_sums("T2", 2, (3, 11))
 
 
 @rule("BD106", "t2-subtotal-equals-sources", ERROR, "收入总表每行本年收入小计应等于各项收入之和",
@@ -33,10 +30,7 @@ def t2_subtotal(ctx):
     """依据：小计(栏4) = 财政拨款 + 财政专户 + 事业 + 经营 + 上级补助 + 附属单位上缴 + 其他收入(栏5–11)（§9 规则9）。
     失败示例：行政运行 财政拨款收入 1291.05，小计 1291.00。
     通过示例：1291.00 = 1291.00 + 0 + …。"""
-    t = ctx.table("T2")
-    if t:
-        for key in t.rows:
-            yield ctx.sum_check(("T2", key, 3), [("T2", key, c) for c in range(4, 11)])
+    yield from ctx.row_sums("T2", 3, range(4, 11))
 
 
 @rule("BD107", "hierarchy-rollup", ERROR, "合计应等于各类之和，类等于其款之和，款等于其项之和",
@@ -62,10 +56,7 @@ def t3_kinds(ctx):
     """依据：合计 = 基本支出 + 项目支出 + 经营支出 + 上解上级支出 + 对附属单位补助支出（§9 规则17）。
     失败示例：行政运行 基本支出 1291.05，合计 1291.00。
     通过示例：1291.00 = 1291.00 + 0。"""
-    t = ctx.table("T3")
-    if t:
-        for key in t.rows:
-            yield ctx.sum_check(("T3", key, 2), [("T3", key, c) for c in range(3, 8)])
+    yield from ctx.row_sums("T3", 2, range(3, 8))
 
 
 @rule("BD112", "appropriation-basic-plus-project", ERROR, "财政拨款支出表每行合计应等于基本支出加项目支出",
@@ -74,9 +65,8 @@ def basic_plus_project(ctx):
     """依据：一般公共预算、政府性基金、国有资本经营预算财政拨款支出表 合计 = 基本支出 + 项目支出（§9 规则28）。
     失败示例：行政运行 基本支出 1291.05，合计 1291.00。
     通过示例：1291.00 = 1291.00 + 0。"""
-    for t in ctx.tables("T5", "T7", "T8"):
-        for key in t.rows:
-            yield ctx.sum_check((t.key, key, 2), [(t.key, key, 3), (t.key, key, 4)])
+    for key in ("T5", "T7", "T8"):
+        yield from ctx.row_sums(key, 2, (3, 4))
 
 
 @rule("BD113", "t6-personnel-plus-operating", ERROR, "基本支出表每行合计应等于人员经费加公用经费",
@@ -85,7 +75,4 @@ def personnel_plus_operating(ctx):
     """依据：一般公共预算基本支出 合计 = 人员经费 + 公用经费（§9 规则32；GBC BUD-C003）。
     失败示例：基本工资 人员经费 431.10，合计 431.05。
     通过示例：合计 2145.22 = 1792.37 + 352.85。"""
-    t = ctx.table("T6")
-    if t:
-        for key in t.rows:
-            yield ctx.sum_check(("T6", key, 2), [("T6", key, 3), ("T6", key, 4)])
+    yield from ctx.row_sums("T6", 2, (3, 4))
