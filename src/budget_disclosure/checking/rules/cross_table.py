@@ -265,3 +265,23 @@ def t6_t5_soft(ctx):
             yield ctx.finding("T6", f"经济分类 {'+'.join(econ)} 合计 {a:.2f} 与功能分类 {'+'.join(func)} 基本支出 {b:.2f} "
                               f"不一致，差 {a - b:.2f} 万元（经验关系，请核对）",
                               [ctx.address(r) for r in left + right], expected=b, actual=a, difference=a - b)
+
+
+@rule("BD218", "all-appropriation-equals-total", ERROR, "资金全部为财政拨款时，支出总表应等于财政拨款各表之和",
+      breaks=[Edit("T3", "2010105", 4, "0.05"), Edit("T3", "2010105", 2, "0.05")])
+def all_appropriation_equals_total(ctx):
+    """依据：收入总表除财政拨款收入外各栏（财政专户、事业、经营、上级补助、附属单位上缴、其他）均为空，且上年结转
+    全部是年初财政拨款结转时，全部支出都由财政拨款安排：支出总表每个科目的合计、基本、项目 = 表5 + 表7 + 表8
+    （§9 规则30；GBC BUD-C007）。
+    失败示例：全部为一般公共预算拨款，支出总表 人大立法 项目支出 58.37，表5 58.32。
+    通过示例：参考包 表3 与 表5 逐行相等（2604.79 / 2145.22 / 459.57）。"""
+    t2, t3, t4 = ctx.table("T2"), ctx.table("T3"), ctx.table("T4")
+    if not (t2 and t3 and t4) or any(t2.value("", c) != ZERO for c in range(5, 11)):
+        return
+    if t2.value("", 11) != t4.value(T4_CARRIED, 1):
+        return
+    parts_tables = [t for t in ctx.tables("T5", "T7", "T8")]
+    for key in dict.fromkeys([*t3.rows, *(k for t in parts_tables for k in t.rows)]):
+        for col in (2, 3, 4):
+            yield ctx.sum_check(("T3", key, col), [(t.key, key, col) for t in parts_tables],
+                                f"资金全部为财政拨款：支出总表“{key or '合计'}”{t3.spec.names[col]}应等于表5、表7、表8之和")
