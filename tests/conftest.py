@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+# xlwings' remote engine (used to test the ribbon macros) needs a key; noncommercial is the one
+# its licence gives government institutions.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

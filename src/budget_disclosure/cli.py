@@ -125,6 +125,32 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_addin(args: argparse.Namespace) -> int:
+    from budget_disclosure.xl.addin_build import AddinError, build_addin
+    from budget_disclosure.xl.addin_install import install, plan
+
+    try:
+        if args.addin_command == "build":
+            path = build_addin(Path(args.output), args.interpreter_win or "", args.interpreter_mac or "",
+                               args.pythonpath or "")
+            print(f"已生成加载项：{path}")
+            return EXIT_OK
+        steps = plan() if args.dry_run else install()
+    except AddinError as exc:
+        raise UsageError(str(exc)) from exc
+    verb = "将" if args.dry_run else "已"
+    print(f"{verb}把加载项放到：{steps.addin}")
+    print(f"{verb}写入配置：{steps.config}")
+    for line in steps.config_lines:
+        print(f"    {line}")
+    for command in steps.commands:
+        print(f"{verb}运行：{' '.join(command)}")
+    for warning in steps.warnings:
+        print(f"注意：{warning}")
+    print("重新启动 Excel 后即可看到“预算公开”选项卡。")
+    return EXIT_OK
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from budget_disclosure.xlio.template import main as build
 
@@ -166,6 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="列出规则手册")
     p.add_argument("--format", choices=("text", "md"), default="text")
     p.set_defaults(run=cmd_rules)
+
+    p = sub.add_parser("addin", help="Excel 加载项：构建或安装")
+    addin = p.add_subparsers(dest="addin_command", required=True)
+    b = addin.add_parser("build", help="由固定版本的 xlwings 构建 .xlam（无需 Excel）")
+    b.add_argument("-o", "--output", required=True)
+    b.add_argument("--interpreter-win", help="写入加载项配置的 Windows Python 路径（可留空，由 install 写入用户配置）")
+    b.add_argument("--interpreter-mac")
+    b.add_argument("--pythonpath")
+    b.set_defaults(run=cmd_addin)
+    i = addin.add_parser("install", help="安装到 Excel 启动目录并配置 Python（Windows、macOS）")
+    i.add_argument("--dry-run", action="store_true", help="只显示将要做的事")
+    i.set_defaults(run=cmd_addin)
 
     p = sub.add_parser("template", help="重新生成 workbook_templates/ 中的模板")
     p.add_argument("output_dir", nargs="?", default="workbook_templates")

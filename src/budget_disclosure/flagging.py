@@ -11,7 +11,7 @@ from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_ORDER,
 from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET, CheckReport
 from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.xlio import styles
-from budget_disclosure.xlio.port import WorkbookPort
+from budget_disclosure.xlio.port import KEEP_NOTE, WorkbookPort
 
 COLOURS = {ERROR: "solid:FFC7CE", WARNING: "solid:FFEB9C", ROUNDING: "solid:DDEBF7"}
 NOTE_AUTHOR = "budget-disclosure 校验"
@@ -70,7 +70,9 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
             findings = per_cell[(sheet, row, col)]
             worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity] + (0.5 if f.acknowledged else 0))
             note = note_text(findings)
-            if original[1]:
+            if original[1] == KEEP_NOTE:
+                note = KEEP_NOTE
+            elif original[1]:
                 note = f"{note}\n—— 原批注 ——\n{original[1]}"
             marks.append((COLOURS[worst.severity], note, NOTE_AUTHOR))
             bookkeeping.append([sheet, row, col, json.dumps(list(original), ensure_ascii=False), worst.rule])

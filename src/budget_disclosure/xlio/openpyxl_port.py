@@ -15,7 +15,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from budget_disclosure.xlio.atomic import write_atomically
-from budget_disclosure.xlio.port import CellStyle
+from budget_disclosure.xlio.port import KEEP_NOTE, CellStyle
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -123,6 +123,8 @@ class OpenpyxlBook:
         for (row, col), (fill, note, author) in zip(cells, marks):
             cell = ws.cell(row, col)
             cell.fill = _fill_from_token(fill)
+            if note == KEEP_NOTE:
+                continue
             if note:
                 comment = Comment(note, author or "budget-disclosure")
                 comment.width, comment.height = 320, 160
@@ -176,6 +178,8 @@ def _color_from(d: dict | None) -> Color | None:
 def _fill_from_token(token: str) -> PatternFill:
     if token.startswith("solid:"):
         return PatternFill("solid", fgColor=token[6:])
+    if not token.startswith("{"):  # "none", or "unknown" from an engine that cannot read fills
+        return PatternFill()
     data = json.loads(token)
     if "patternType" not in data:
         return PatternFill()

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+# A note that exists but cannot be read (the remote engine sees only that a note is there):
+# flags leave such a note untouched instead of replacing it, so nothing the user wrote is lost.
+KEEP_NOTE = "\x00keep"
+
 
 @dataclass(frozen=True)
 class CellStyle:

@@ -1,0 +1,158 @@
+"""The xlwings adapter of the workbook port: an ``xw.Book`` from the ribbon (desktop Excel via
+COM) or from xlwings Server / Office.js (the remote engine). Same operations as the openpyxl
+adapter, always on whole ranges; the remote engine turns them into a handful of actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Sequence
+
+from budget_disclosure.engine.issues import column_letter
+from budget_disclosure.xlio.port import KEEP_NOTE, CellStyle
+
+UNKNOWN_FILL = "unknown"  # the remote engine cannot read fills synchronously
+
+
+def _to_excel(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+class XlwingsBook:
+    """Wraps an ``xlwings.Book``. Nothing is saved here: Excel holds the workbook."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def _sheet(self, name: str):
+        return self.book.sheets[name]
+
+    def _range(self, sheet: str, top: int, left: int, bottom: int, right: int):
+        return self._sheet(sheet).range((top, left), (bottom, right))
+
+    # -- the port ---------------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def extent(self, sheet: str) -> tuple[int, int]:
+        used = self._sheet(sheet).used_range
+        last = used.last_cell
+        if last.row == 1 and last.column == 1 and used.value in (None, ""):
+            return (0, 0)
+        return (last.row, last.column)
+
+    def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
+        if bottom < top or right < left:
+            return []
+        values = self._range(sheet, top, left, bottom, right).options(ndim=2).value
+        return [[None if v == "" else v for v in row] for row in values]
+
+    def write_block(self, sheet: str, top: int, left: int, values: Sequence[Sequence[object]]) -> None:
+        if not values:
+            return
+        width = max(len(r) for r in values)
+        if width == 0:
+            return
+        rows = [[_to_excel(v) for v in r] + [None] * (width - len(r)) for r in values]
+        self._range(sheet, top, left, top + len(rows) - 1, left + width - 1).value = rows
+
+    def style_block(self, sheet: str, top: int, left: int, bottom: int, right: int, style: CellStyle) -> None:
+        rng = self._range(sheet, top, left, bottom, right)
+        rng.number_format = "@" if style.text else style.number_format
+        rng.font.bold = style.bold
+        rng.font.size = style.size
+        rng.horizontal_alignment = style.align
+        rng.vertical_alignment = style.valign
+        rng.wrap_text = style.wrap
+        if style.border:
+            rng.borders.line_style = "continuous"
+            rng.borders.weight = "thin"
+        rng.color = f"#{style.fill}" if style.fill else None
+
+    def insert_rows(self, sheet: str, at: int, count: int) -> None:
+        if count > 0:
+            self._sheet(sheet).range(f"{at}:{at + count - 1}").insert("down")
+
+    def delete_rows(self, sheet: str, at: int, count: int) -> None:
+        if count > 0:
+            self._sheet(sheet).range(f"{at}:{at + count - 1}").delete("up")
+
+    def _sheet_name(self, sheet: str, name: str):
+        for n in self._sheet(sheet).names:
+            if n.name == name or n.name.endswith("!" + name):
+                return n
+        return None
+
+    def get_area(self, sheet: str, name: str) -> tuple[int, int] | None:
+        defined = self._sheet_name(sheet, name)
+        if defined is None:
+            return None
+        rng = defined.refers_to_range
+        return (rng.row, rng.row + rng.rows.count - 1)
+
+    def set_area(self, sheet: str, name: str, rows: tuple[int, int] | None, right: int) -> None:
+        existing = self._sheet_name(sheet, name)
+        if existing is not None:
+            existing.delete()
+        if rows is not None:
+            quoted = "'" + sheet.replace("'", "''") + "'"
+            self._sheet(sheet).names.add(name, f"={quoted}!$A${rows[0]}:${column_letter(right)}${rows[1]}")
+
+    # -- marks ------------------------------------------------------------------------------
+    def get_marks(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
+        ws = self._sheet(sheet)
+        marks = []
+        for row, col in cells:
+            cell = ws.range((row, col))
+            try:
+                color = cell.color
+                fill = f"solid:{_hex(color)}" if color else "none"
+            except NotImplementedError:
+                fill = UNKNOWN_FILL
+            note = cell.note
+            try:
+                text = (note.text or "") if note is not None else ""
+            except (NotImplementedError, AttributeError, KeyError):
+                text = KEEP_NOTE
+            marks.append((fill, text, ""))
+        return marks
+
+    def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
+        ws = self._sheet(sheet)
+        for (row, col), (fill, note, _author) in zip(cells, marks):
+            cell = ws.range((row, col))
+            cell.color = "#" + fill[6:] if fill.startswith("solid:") else None
+            if note == KEEP_NOTE:
+                continue  # the user's own note, unreadable here: leave it as it is
+            if cell.note is not None:
+                cell.note.delete()
+            if note:
+                cell.add_note(note)
+
+    def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
+        ws = self._sheet(sheet)
+        for row, col, target in links:
+            cell = ws.range((row, col))
+            cell.add_hyperlink("#" + target, str(cell.value or target))
+
+    def add_sheet(self, name: str, hidden: bool = False) -> None:
+        sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
+        if hidden:
+            sheet.visible = False
+
+    def remove_sheet(self, name: str) -> None:
+        if name in self.sheet_names():
+            self._sheet(name).delete()
+
+    def set_widths(self, sheet: str, widths: Sequence[float]) -> None:
+        ws = self._sheet(sheet)
+        for index, width in enumerate(widths, start=1):
+            letter = column_letter(index)
+            ws.range(f"{letter}:{letter}").column_width = width
+
+
+def _hex(color) -> str:
+    if isinstance(color, tuple):
+        return "".join(f"{c:02X}" for c in color[:3])
+    return str(color).lstrip("#").upper()
