@@ -57,7 +57,9 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
     clear_flags(port)
     per_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
     for finding in report.findings:
-        for address in finding.cells:
+        # A 尾差 is explained on its total; its parts are listed in the finding, not coloured.
+        marked = finding.cells[:1] if finding.severity == ROUNDING else finding.cells
+        for address in marked:
             per_cell[(address.sheet, address.row, address.col)].append(finding)
     by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for sheet, row, col in per_cell:

@@ -81,6 +81,10 @@ class OpenpyxlBook:
                 for name, value in attrs.items():
                     setattr(cell, name, value)
 
+    def style_columns(self, sheet: str, top: int, bottom: int, left: int, styles: Sequence[CellStyle]) -> None:
+        for offset, style in enumerate(styles):
+            self.style_block(sheet, top, left + offset, bottom, left + offset, style)
+
     def insert_rows(self, sheet: str, at: int, count: int) -> None:
         if count > 0:
             self.wb[sheet].insert_rows(at, count)

@@ -42,6 +42,9 @@ class WorkbookPort(Protocol):
 
     def style_block(self, sheet: str, top: int, left: int, bottom: int, right: int, style: CellStyle) -> None: ...
 
+    def style_columns(self, sheet: str, top: int, bottom: int, left: int, styles: Sequence[CellStyle]) -> None:
+        """Rows top..bottom, one style per column from ``left`` on (a data block in one go)."""
+
     def insert_rows(self, sheet: str, at: int, count: int) -> None: ...
 
     def delete_rows(self, sheet: str, at: int, count: int) -> None: ...

@@ -65,10 +65,8 @@ def write_table(port: WorkbookPort, spec: L.TableSpec, table: DerivedTable | Non
     port.write_block(sheet, first, 1, values)
     n_rows = len(table.rows)
     if n_rows:
-        last = first + n_rows - 1
-        port.style_block(sheet, first, 1, last, 1, styles.SEQ)
-        for index, column in enumerate(spec.columns, start=2):
-            port.style_block(sheet, first, index, last, index, _COLUMN_STYLE[column.kind])
+        column_styles = [styles.SEQ] + [_COLUMN_STYLE[column.kind] for column in spec.columns]
+        port.style_columns(sheet, first, first + n_rows - 1, 1, column_styles)
     if table.note:
         port.style_block(sheet, first + n_rows, 1, first + n_rows, spec.width, styles.NOTE)
     port.set_area(sheet, DATA_AREA, (first, first + new_count - 1), spec.width)

@@ -70,6 +70,33 @@ class XlwingsBook:
             rng.borders.weight = "thin"
         rng.color = f"#{style.fill}" if style.fill else None
 
+    def style_columns(self, sheet: str, top: int, bottom: int, left: int, styles: Sequence[CellStyle]) -> None:
+        """What all columns share is set once on the whole block; then one number format and
+        alignment per run of columns that share them (few actions, whatever the width)."""
+        right = left + len(styles) - 1
+        block = self._range(sheet, top, left, bottom, right)
+        first = styles[0]
+        if all(s.bold == first.bold and s.size == first.size for s in styles):
+            block.font.bold, block.font.size = first.bold, first.size
+        else:
+            for offset, style in enumerate(styles):
+                column = self._range(sheet, top, left + offset, bottom, left + offset)
+                column.font.bold, column.font.size = style.bold, style.size
+        block.vertical_alignment = first.valign
+        block.wrap_text = any(s.wrap for s in styles)
+        if any(s.border for s in styles):
+            block.borders.line_style = "continuous"
+            block.borders.weight = "thin"
+        block.color = None
+        run_start = 0
+        for offset in range(1, len(styles) + 1):
+            if offset == len(styles) or _run_key(styles[offset]) != _run_key(styles[run_start]):
+                run = self._range(sheet, top, left + run_start, bottom, left + offset - 1)
+                style = styles[run_start]
+                run.number_format = "@" if style.text else style.number_format
+                run.horizontal_alignment = style.align
+                run_start = offset
+
     def insert_rows(self, sheet: str, at: int, count: int) -> None:
         if count > 0:
             self._sheet(sheet).range(f"{at}:{at + count - 1}").insert("down")
@@ -120,9 +147,10 @@ class XlwingsBook:
 
     def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
         ws = self._sheet(sheet)
+        for (col, first, last), fill in _colour_runs(cells, [m[0] for m in marks]):
+            ws.range((first, col), (last, col)).color = "#" + fill[6:] if fill.startswith("solid:") else None
         for (row, col), (fill, note, _author) in zip(cells, marks):
             cell = ws.range((row, col))
-            cell.color = "#" + fill[6:] if fill.startswith("solid:") else None
             if note == KEEP_NOTE:
                 continue  # the user's own note, unreadable here: leave it as it is
             if cell.note is not None:
@@ -150,6 +178,24 @@ class XlwingsBook:
         for index, width in enumerate(widths, start=1):
             letter = column_letter(index)
             ws.range(f"{letter}:{letter}").column_width = width
+
+
+def _run_key(style: CellStyle) -> tuple:
+    return (style.text, style.number_format, style.align)
+
+
+def _colour_runs(cells: Sequence[tuple[int, int]], fills: Sequence[str]) -> list[tuple[tuple[int, int, int], str]]:
+    """Group cells into vertical runs of the same fill: ((column, first row, last row), fill)."""
+    by_cell = sorted(zip(cells, fills), key=lambda item: (item[0][1], item[0][0]))
+    runs: list[tuple[tuple[int, int, int], str]] = []
+    for (row, col), fill in by_cell:
+        if runs:
+            (r_col, r_first, r_last), r_fill = runs[-1]
+            if r_col == col and r_last == row - 1 and r_fill == fill:
+                runs[-1] = ((col, r_first, row), fill)
+                continue
+        runs.append(((col, row, row), fill))
+    return runs
 
 
 def _hex(color) -> str:
