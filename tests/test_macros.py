@@ -119,6 +119,27 @@ def test_export_refuses_while_errors_are_open(filled_path, tmp_path):
     assert "不能导出" in message
 
 
+def test_export_macro_writes_the_cli_package_beside_the_workbook(filled_path, tmp_path, monkeypatch):
+    import xlwings as xw
+    from budget_disclosure.export.fonts import FontError, find_body_font
+    try:
+        find_body_font()
+    except FontError:
+        pytest.skip("no embeddable CJK font")
+    work = tmp_path / "部门.xlsx"
+    shutil.copy(filled_path, work)
+    book = xw.Book(json=book_json(work))
+    monkeypatch.setattr(type(book), "fullname", property(lambda self: str(work)))
+    message = macros.export(book)
+    folder = tmp_path / "部门_公开包"
+    assert str(folder) in message
+    assert main(["export", str(work), "-o", str(tmp_path / "cli")]) == 0
+    ours = sorted(p.name for p in folder.iterdir())
+    assert ours == sorted(p.name for p in (tmp_path / "cli").iterdir())
+    for name in ("t6_general_basic_economic.csv", "datapackage.json"):
+        assert (folder / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+
+
 def test_ribbon_dispatches_every_button_id(filled_path):
     import xlwings as xw
     for control_id in ribbon.HANDLERS:

@@ -125,6 +125,25 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from budget_disclosure.export.fonts import FontError
+    from budget_disclosure.export.package import ExportRefused, export_book
+
+    source = Path(args.input)
+    book = _open_book(source)
+    try:
+        result = export_book(book, Path(args.output), force=args.force, source=source.name)
+    except ExportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FINDINGS
+    except FontError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"已导出公开包（{result.verdict}）→ {result.out_dir}")
+    for path in result.files + [result.manifest]:
+        print(f"  {path.name}")
+    return EXIT_OK
+
+
 def cmd_addin(args: argparse.Namespace) -> int:
     from budget_disclosure.xl.addin_build import AddinError, build_addin
     from budget_disclosure.xl.addin_install import install, plan
@@ -192,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="列出规则手册")
     p.add_argument("--format", choices=("text", "md"), default="text")
     p.set_defaults(run=cmd_rules)
+
+    p = sub.add_parser("export", help="导出公开包：只含数值的工作簿、Word、PDF（含目录）、CSV 与 datapackage.json")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--force", action="store_true", help="有未说明的强制错误时仍然导出（清单中注明）")
+    p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("addin", help="Excel 加载项：构建或安装")
     addin = p.add_subparsers(dest="addin_command", required=True)

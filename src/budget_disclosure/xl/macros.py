@@ -4,7 +4,7 @@ request's book on xlwings Server) and does exactly what the CLI does, through th
     fill   = budget-disclosure fill FILE
     check  = budget-disclosure check FILE --in-place
     clear  = budget-disclosure clear FILE
-    export = budget-disclosure export FILE (when the export lands)
+    export = budget-disclosure export FILE -o <FILE>_公开包
 
 Problems reach the accountant as a Chinese message box, never as a Python traceback.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from pathlib import Path
 from typing import Callable
 
 from budget_disclosure.engine.issues import InputError
@@ -69,14 +70,36 @@ def _clear(port: XlwingsBook) -> str:
     return f"已清除校验标记，恢复 {restored} 个单元格。"
 
 
-def _export(port: XlwingsBook) -> str:
-    from budget_disclosure.checking.service import check_book
+def export_folder(book) -> Path | None:
+    """Beside the workbook on disk: <name>_公开包/. None when the book has no folder (Office.js)."""
+    full = Path(str(getattr(book, "fullname", "") or ""))
+    if not full.is_absolute() or not full.parent.is_dir():
+        return None
+    return full.parent / f"{full.stem}_公开包"
 
-    report = check_book(port)
-    if report.blocking:
-        return f"有 {len(report.blocking)} 个未说明的强制错误，不能导出公开包。请先运行“校验”并修改或在“出错说明”中说明。"
-    return ("校验通过。导出公开包（只含数值的工作簿、情况说明、PDF）尚在开发中，"
-            "目前请用命令行 budget-disclosure check 确认后另存。")
+
+def _export_to(folder: Path | None):
+    def run(port: XlwingsBook) -> str:
+        from budget_disclosure.export.fonts import FontError
+        from budget_disclosure.export.package import ExportRefused, export_book
+
+        try:
+            if folder is None:
+                from budget_disclosure.checking.service import check_book
+
+                report = check_book(port)
+                if report.blocking:
+                    raise ExportRefused(report.blocking)
+                return ("校验通过。此工作簿没有保存在本机文件夹中（如 Excel 网页版），无法写出文件："
+                        "请先保存到本机，或用命令行 budget-disclosure export。")
+            result = export_book(port, folder, source=folder.name)
+        except ExportRefused as exc:
+            return (f"有 {len(exc.errors)} 个未说明的强制错误，不能导出公开包。请先运行“校验”，"
+                    f"修改或在“出错说明”工作表中说明后再导出。")
+        except FontError as exc:
+            return str(exc)
+        return f"已导出公开包（{result.verdict}）到：\n{result.out_dir}"
+    return run
 
 
 def fill(book) -> str:
@@ -95,8 +118,8 @@ def clear(book) -> str:
 
 
 def export(book) -> str:
-    """导出公开包."""
-    return _run(book, _export)
+    """导出公开包: the same files as ``budget-disclosure export``, into <workbook>_公开包/."""
+    return _run(book, _export_to(export_folder(book)))
 
 
 HELP_TEXT = ("预算公开工具\n"

@@ -1,0 +1,1 @@
+"""Export of the disclosure package: values-only workbook, Word, PDF and open data."""

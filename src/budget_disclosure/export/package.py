@@ -1,0 +1,76 @@
+"""Export: check, refuse while 强制 errors are open (unless forced), then write the package and a
+manifest with each file's sha256 and the rules that ran. Every file is written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from budget_disclosure import __version__
+from budget_disclosure.checking.findings import Finding
+from budget_disclosure.checking.service import check_book
+from budget_disclosure.export.docx_out import write_docx
+from budget_disclosure.export.opendata import write_open_data
+from budget_disclosure.export.pdf import write_pdf
+from budget_disclosure.export.printable import print_tables
+from budget_disclosure.export.workbook import write_values_workbook
+from budget_disclosure.xlio.atomic import write_atomically
+from budget_disclosure.xlio.port import WorkbookPort
+
+WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME = "公开表.xlsx", "部门预算公开.docx", "部门预算公开.pdf", "manifest.json"
+
+
+class ExportRefused(Exception):
+    def __init__(self, errors: list[Finding]):
+        self.errors = errors
+        listed = "\n".join(f"  {f.rule} {f.sheet}!{f.cell}：{f.message}" for f in errors[:20])
+        more = f"\n  ……另有 {len(errors) - 20} 个" if len(errors) > 20 else ""
+        super().__init__(f"有 {len(errors)} 个未说明的强制错误，拒绝导出（可在“出错说明”中说明，或用 --force）：\n{listed}{more}")
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    files: list[Path]
+    manifest: Path
+    verdict: str
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: str = "") -> ExportResult:
+    report = check_book(port)
+    if report.blocking and not force:
+        raise ExportRefused(report.blocking)
+    tables = print_tables(report.package)
+    name = next((t.unit_name for t in report.package.tables.values() if t.unit_name), "")
+    title = f"{name} {report.year or ''} 年部门预算信息公开".strip()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sections: list[tuple[str, list[str]]] = []
+    files = []
+    for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
+                              (DOCX_NAME, lambda p: write_docx(p, title, tables, sections)),
+                              (PDF_NAME, lambda p: write_pdf(p, title, tables, sections))):
+        target = out_dir / file_name
+        write_atomically(target, writer)
+        files.append(target)
+    files += write_open_data(tables, out_dir, title, report.year)
+    manifest = {
+        "generated_by": f"budget-disclosure {__version__}",
+        "source": source,
+        "unit": report.unit,
+        "year": report.year,
+        "verdict": report.verdict,
+        "forced": bool(force and report.blocking),
+        "open_errors": [{"rule": f.rule, "cell": f"{f.sheet}!{f.cell}", "message": f.message} for f in report.blocking],
+        "rules": report.rules_run,
+        "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
+    }
+    manifest_path = out_dir / MANIFEST_NAME
+    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"))
+    return ExportResult(out_dir, files, manifest_path, report.verdict)

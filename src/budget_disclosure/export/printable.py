@@ -1,0 +1,63 @@
+"""Tables as they are printed in the disclosure, from whatever layout the workbook used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budget_disclosure.engine.money import CENT
+from budget_disclosure.layout.tables import AMOUNT, TABLES, TableSpec
+from budget_disclosure.reading.model import ReadPackage, ReadTable
+
+
+@dataclass(frozen=True)
+class PrintTable:
+    spec: TableSpec
+    unit_line: str
+    year: int | None
+    rows: tuple[tuple[object, ...], ...]  # 序号 first; amounts as Decimal 万元 (2 places), blanks None
+    note: str
+
+    def text_rows(self) -> list[list[str]]:
+        return [[_text(v) for v in row] for row in self.rows]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _amount(table: ReadTable, key: str, col: int) -> Decimal | None:
+    cell = table.cell(key, col)
+    if cell is None or cell.value is None:
+        return None
+    return cell.value.quantize(CENT)
+
+
+def print_table(table: ReadTable) -> PrintTable:
+    spec = table.spec
+    rows: list[tuple[object, ...]] = []
+    if spec.sides:
+        for index, labels in enumerate(spec.fixed_rows):
+            key = f"#{index}"
+            cells: list[object] = []
+            label_iter = iter(labels)
+            for col, column in enumerate(spec.columns):
+                cells.append(_amount(table, key, col) if column.kind == AMOUNT else next(label_iter, ""))
+            rows.append((index + 1, *cells))
+    else:
+        for n, (key, row) in enumerate(table.rows.items(), 1):
+            cells = [key, row.label if key else "合计"]
+            cells += [_amount(table, key, col) for col in range(2, len(spec.columns))]
+            rows.append((n, *cells))
+    unit_line = f"{table.unit_code} {table.unit_name}".strip()
+    note = table.note if not table.has_amounts() else ""
+    return PrintTable(spec, unit_line, table.year, tuple(rows), note)
+
+
+def print_tables(package: ReadPackage) -> list[PrintTable]:
+    """The nine tables in the official order (those found)."""
+    return [print_table(package.tables[spec.key]) for spec in TABLES if spec.key in package.tables]

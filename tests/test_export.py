@@ -1,0 +1,129 @@
+"""Export of the reference package: values-only workbook, Word, PDF with a correct 目录, open data
+and a manifest; refusal while 强制 errors are open."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from budget_disclosure.cli import main
+from budget_disclosure.export.fonts import FontError, find_body_font
+from budget_disclosure.layout.tables import TABLES
+
+try:
+    find_body_font()
+    HAS_FONT = True
+except FontError:
+    HAS_FONT = False
+pytestmark = pytest.mark.skipif(not HAS_FONT and not __import__("os").environ.get("BD_REQUIRE_LIBREOFFICE"),
+                                reason="no embeddable CJK font (.ci/run installs fonts-arphic-uming)")
+
+
+@pytest.fixture(scope="module")
+def exported(filled_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export")
+    assert main(["export", str(filled_path), "-o", str(out)]) == 0
+    return out
+
+
+def _printed_figures(published) -> set[str]:
+    return {cell for t in published for row in t["rows"] for cell in row[1:] if re.fullmatch(r"\d+\.\d\d", cell)}
+
+
+def test_pdf_has_a_toc_whose_page_numbers_are_right(exported, published):
+    from pypdf import PdfReader
+    reader = PdfReader(str(exported / "部门预算公开.pdf"))
+    pages = [p.extract_text() for p in reader.pages]
+    toc = reader.pages[0].extract_text(extraction_mode="layout")  # a 目录 line: title …… page
+    assert "目录" in toc
+    for spec in TABLES:
+        m = re.search(re.escape(spec.title) + r"[ .·]*(\d+)\s*$", toc, re.MULTILINE)
+        assert m, f"{spec.title} missing from the 目录"
+        page = int(m.group(1))
+        assert spec.title in pages[page - 1], f"{spec.title} is not on page {page}"
+        assert f"第 {page} 页" in pages[page - 1]
+    text = "\n".join(pages)
+    missing = [f for f in _printed_figures(published) if f not in text]
+    assert not missing, missing
+
+
+def test_pdf_embeds_its_cjk_font(exported):
+    import subprocess
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) not installed")
+    listing = subprocess.run(["pdffonts", str(exported / "部门预算公开.pdf")], capture_output=True, text=True).stdout
+    cjk = [line for line in listing.splitlines() if "TrueType" in line]
+    assert cjk and all(" yes yes " in line for line in cjk)
+
+
+def test_values_only_workbook(exported, published):
+    wb = load_workbook(exported / "公开表.xlsx")
+    assert wb.sheetnames == [t.sheet for t in TABLES]
+    assert all(ws.sheet_state == "visible" for ws in wb.worksheets)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f" and cell.comment is None and not cell.hyperlink
+        assert not ws.defined_names
+    assert not wb._external_links and wb.properties.lastModifiedBy is None and wb.properties.creator == "budget-disclosure"
+    with __import__("zipfile").ZipFile(exported / "公开表.xlsx") as z:
+        assert not [n for n in z.namelist() if "vba" in n.lower() or "comments" in n.lower()]
+    t3 = wb["表3 支出总表"]
+    assert [c.value for c in t3[9]][:4] == [4, "2010101", "行政运行", 1291]
+
+
+def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path):
+    from decimal import Decimal
+    from budget_disclosure.export.printable import PrintTable
+    from budget_disclosure.export.workbook import write_values_workbook
+    table = PrintTable(TABLES[2], "901 测试局", 2025, ((1, "2010101", "=HYPERLINK(\"x\")", Decimal("1.00"), None,
+                                                       None, None, None, None),), "")
+    write_values_workbook([table], tmp_path / "v.xlsx")
+    cell = load_workbook(tmp_path / "v.xlsx")["表3 支出总表"]["C6"]
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+
+
+def test_docx_reopens_with_fonts_and_tables(exported):
+    import docx
+    from docx.oxml.ns import qn
+    document = docx.Document(str(exported / "部门预算公开.docx"))
+    assert len(document.tables) == 9
+    assert document.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+    assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    t6 = document.tables[5]
+    assert t6.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert "2145.22" in [c.text for c in t6.rows[3].cells]  # 2 header rows, 栏次, then 合计
+
+
+def test_open_data_and_manifest(exported, published):
+    with open(exported / "t6_general_basic_economic.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
+    assert rows[1][3:] == ["2145.22", "1792.37", "352.85"]
+    package = json.loads((exported / "datapackage.json").read_text("utf-8"))
+    assert package["profile"] == "fiscal-data-package" and len(package["resources"]) == 9
+    amount_fields = [f for r in package["resources"] for f in r["schema"]["fields"] if f.get("columnType") == "value"]
+    assert amount_fields and all(f["unit"] == "万元" for f in amount_fields)
+    assert all(m["currency"] == "CNY" and m["factor"] == 10000 for m in package["model"]["measures"].values())
+    manifest = json.loads((exported / "manifest.json").read_text("utf-8"))
+    assert manifest["verdict"].startswith("通过") and "BD107" in manifest["rules"]
+    for entry in manifest["files"]:
+        assert hashlib.sha256((exported / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_export_refuses_while_errors_are_open_unless_forced(filled_copy, tmp_path, capsys):
+    wb = load_workbook(filled_copy)
+    wb["表3 支出总表"]["D9"].value = 1291.05
+    wb.save(filled_copy)
+    out = tmp_path / "out"
+    assert main(["export", str(filled_copy), "-o", str(out)]) == 1
+    assert "拒绝导出" in capsys.readouterr().err and not out.exists()
+    assert main(["export", str(filled_copy), "-o", str(out), "--force"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["forced"] and manifest["open_errors"]
