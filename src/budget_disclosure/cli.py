@@ -58,6 +58,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
         table = result.tables[spec.key]
         state = table.note or f"{len(table.rows)} 行"
         print(f"  {spec.sheet}：{state}")
+    if result.statement:
+        print(f"  {result.statement}")
     return EXIT_OK
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from importlib import resources
 
 from budget_disclosure.layout.inputs import DETAIL_COLUMNS, DETAIL_FIRST_ROW, DETAIL_SHEET, INFO_FIELDS, INFO_SHEET
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+from budget_disclosure.xlio.package_io import example_values
 from budget_disclosure.xlio.template import build_template
 
 EXAMPLE_INFO = {
@@ -37,8 +39,19 @@ def example_rows() -> list[list[object]]:
     return rows
 
 
+EXAMPLE_PACKAGE = "example_zjk_2024_package.json"
+
+
+def example_package() -> dict:
+    """The reference package's texts, 绩效目标, 政府采购, 国有资产 (scripts/extract_seed_package.py)."""
+    return json.loads((resources.files("budget_disclosure") / "data" / EXAMPLE_PACKAGE).read_text("utf-8"))
+
+
 def build_example() -> OpenpyxlBook:
     book = build_template()
     book.write_block(INFO_SHEET, 2, 2, [[EXAMPLE_INFO[key]] for key, _ in INFO_FIELDS])
     book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, example_rows())
+    for sheet, rows in example_values(example_package()).items():
+        if rows:
+            book.write_block(sheet, 2, 1, rows)
     return book

@@ -13,7 +13,7 @@ from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.layout.inputs import DETAIL_SHEET
 from budget_disclosure.layout.tables import TABLES
 from budget_disclosure.xlio.inputs_io import read_codes_sheet, read_raw_input
-from budget_disclosure.xlio.port import WorkbookPort
+from budget_disclosure.xlio.port import WorkbookPort  # noqa: F401
 from budget_disclosure.xlio.tables_io import write_table
 
 
@@ -22,6 +22,7 @@ class FillResult:
     detail: BudgetDetail
     tables: dict[str, DerivedTable]
     warnings: list[InputProblem] = field(default_factory=list)
+    statement: str = ""  # what happened to the 情况说明 sheet
 
 
 def _year_of(info: dict[str, object]) -> int | None:
@@ -58,4 +59,21 @@ def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | No
         raise InputError([InputProblem(s, "", "找不到该表的工作表：请使用本工具的模板") for s in missing])
     for spec in TABLES:
         write_table(port, spec, result.tables[spec.key], result.detail.header)
+    result.statement = _write_statement(port, result)
     return result
+
+
+def _write_statement(port: WorkbookPort, result: FillResult) -> str:
+    """Generate the 情况说明 sheet, unless the accountant has edited it."""
+    from budget_disclosure import statement
+    from budget_disclosure.xlio.package_io import read_package_texts
+
+    texts = read_package_texts(port)
+    if not texts.present:
+        return "工作簿没有情况说明的输入表（部门职责、上年预算等），未生成情况说明"
+    header = result.detail.header
+    blocks = statement.generate_for(header.name, header.year, statement.figures_from_derived(result.tables), texts,
+                                    result.detail)
+    if statement.write_sheet(port, blocks):
+        return "已生成“情况说明”工作表"
+    return "“情况说明”工作表已被手工修改，未覆盖（清空该表后再生成可重新生成）"

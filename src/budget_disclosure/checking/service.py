@@ -14,6 +14,7 @@ from budget_disclosure.engine.codes import Classifications, normalize_name, read
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
+from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET, PACKAGE_INPUTS
 from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import ReadPackage
@@ -23,7 +24,8 @@ from budget_disclosure.xlio.port import WorkbookPort
 FINDINGS_SHEET = "校验结果"
 ACK_SHEET = "出错说明"
 FLAGS_SHEET = "_bd_flags"
-NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET}
+NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET,
+                    "_bd_meta", NARRATIVE_SHEET, *(s.name for s in PACKAGE_INPUTS)}
 
 
 @dataclass

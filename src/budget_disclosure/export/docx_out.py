@@ -68,14 +68,41 @@ def _add_table(doc, table: PrintTable) -> None:
         doc.add_paragraph(table.note)
 
 
-def write_docx(target: Path, title: str, tables: list[PrintTable], sections: list[tuple[str, list[str]]] = ()) -> None:
+def _statement(doc, blocks: list[tuple]) -> None:
+    for block in blocks:
+        kind = block[0]
+        if kind == "title":
+            doc.add_heading(block[1], level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind in ("h1", "h2"):
+            doc.add_heading(block[1], level=2 if kind == "h1" else 3)
+        elif kind == "p":
+            doc.add_paragraph(block[1]).paragraph_format.first_line_indent = Pt(21)
+        elif kind == "table":
+            _, caption, header, rows = block
+            body = [*header, *rows]
+            if not body:
+                continue
+            doc.add_paragraph(caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            n = max(len(r) for r in body)
+            grid = doc.add_table(rows=len(body), cols=n)
+            grid.style = "Table Grid"
+            for row, values in zip(grid.rows, body):
+                for cell, value in zip(row.cells, list(values) + [""] * (n - len(values))):
+                    cell.text = str(value)
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(8)
+            for r in range(len(header)):
+                _repeat_header(grid.rows[r])
+
+
+def write_docx(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.PORTRAIT
     _east_asian(doc.styles["Normal"], BODY_FONT)
     doc.styles["Normal"].font.size = Pt(10.5)
-    for name in ("Title", "Heading 1", "Heading 2"):
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         _east_asian(doc.styles[name], HEADING_FONT)
     doc.add_heading(title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading("部门预算公开表", level=1)
@@ -84,11 +111,7 @@ def write_docx(target: Path, title: str, tables: list[PrintTable], sections: lis
         _add_table(doc, spec_table)
     if sections:
         doc.add_page_break()
-        for i, (heading, paragraphs) in enumerate(sections):
-            doc.add_heading(heading, level=1 if i == 0 else 2)
-            for text in paragraphs:
-                p = doc.add_paragraph(text)
-                p.paragraph_format.first_line_indent = Pt(21)
+        _statement(doc, list(sections))
     doc.core_properties.author = "budget-disclosure"
     doc.core_properties.last_modified_by = ""
     doc.save(str(target))

@@ -42,6 +42,20 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def statement_blocks(port: WorkbookPort, package, unit: str, year: int | None) -> list[tuple]:
+    """The 情况说明 as the workbook holds it (possibly edited), else generated from the tables."""
+    from budget_disclosure import statement
+    from budget_disclosure.xlio.package_io import read_package_texts
+
+    blocks = statement.read_sheet_blocks(port)
+    if blocks:
+        return blocks
+    texts = read_package_texts(port)
+    if not texts.present or year is None:
+        return []
+    return statement.generate_for(unit, year, statement.figures_from_read(package), texts, None)
+
+
 def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: str = "") -> ExportResult:
     report = check_book(port)
     if report.blocking and not force:
@@ -51,7 +65,7 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
     title = f"{name} {report.year or ''} 年部门预算信息公开".strip()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sections: list[tuple[str, list[str]]] = []
+    sections = statement_blocks(port, report.package, name, report.year)
     files = []
     for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
                               (DOCX_NAME, lambda p: write_docx(p, title, tables, sections)),

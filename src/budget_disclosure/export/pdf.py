@@ -51,7 +51,7 @@ class _Doc(BaseDocTemplate):
 
     def afterFlowable(self, flowable) -> None:
         style = getattr(flowable, "style", None)
-        if isinstance(flowable, Paragraph) and style is not None and style.name in ("H1", "H2"):
+        if isinstance(flowable, Paragraph) and style is not None and style.name in ("H1", "S1"):
             self.notify("TOCEntry", (0 if style.name == "H1" else 1, flowable.getPlainText(), self.page))
 
 
@@ -62,6 +62,10 @@ def _styles(body: str, heading: str) -> dict[str, ParagraphStyle]:
         "TOCTitle": ParagraphStyle("TOCTitle", fontName=heading, fontSize=16, leading=22, alignment=1, spaceAfter=12),
         "H1": ParagraphStyle("H1", fontName=heading, fontSize=15, leading=21, alignment=1, spaceAfter=6),
         "H2": ParagraphStyle("H2", fontName=heading, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=4),
+        "S1": ParagraphStyle("S1", fontName=heading, fontSize=12.5, leading=18, spaceBefore=10, spaceAfter=4),
+        "S2": ParagraphStyle("S2", fontName=heading, fontSize=11, leading=17, spaceBefore=6, spaceAfter=2),
+        "Caption": ParagraphStyle("Caption", fontName=heading, fontSize=10.5, leading=15, alignment=1, spaceBefore=6,
+                                  spaceAfter=3),
         "Body": ParagraphStyle("Body", fontSize=10.5, leading=17, firstLineIndent=21, **base),
         "Meta": ParagraphStyle("Meta", fontSize=9, leading=12, **base),
         "Cell": ParagraphStyle("Cell", fontSize=8, leading=10, **base),
@@ -101,8 +105,33 @@ def _table(table: PrintTable, styles: dict, width: float) -> list:
     return out
 
 
-def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list[tuple[str, list[str]]] = ()) -> None:
-    """``sections``: the 情况说明 as (heading, paragraphs)."""
+def _statement(blocks: list[tuple], styles: dict, width: float) -> list:
+    story: list = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "title":
+            story.append(Paragraph(block[1], styles["H1"]))
+        elif kind == "h1":
+            story.append(Paragraph(block[1], styles["S1"]))
+        elif kind == "h2":
+            story.append(Paragraph(block[1], styles["S2"]))
+        elif kind == "p":
+            story.append(Paragraph(block[1], styles["Body"]))
+        elif kind == "table":
+            _, caption, header, rows = block
+            data = [[Paragraph(str(c), styles["Cell"]) for c in r] for r in [*header, *rows]]
+            if not data:
+                continue
+            n = max(len(r) for r in data)
+            data = [r + [""] * (n - len(r)) for r in data]
+            grid = Table(data, colWidths=[width / n] * n, repeatRows=len(header))
+            grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+            story += [Paragraph(caption, styles["Caption"]), grid, Spacer(1, 3 * mm)]
+    return story
+
+
+def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
+    """``sections``: the 情况说明 as blocks (see engine/narrative.py)."""
     body, heading = _register_fonts()
     styles = _styles(body, heading)
     doc = _Doc(target, title)
@@ -118,7 +147,5 @@ def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list
         story += _table(table, styles, width)
     if sections:
         story += [NextPageTemplate("portrait"), PageBreak()]
-        for i, (heading_text, paragraphs) in enumerate(sections):
-            story.append(Paragraph(heading_text, styles["H1" if i == 0 else "H2"]))
-            story += [Paragraph(p, styles["Body"]) for p in paragraphs]
+        story += _statement(list(sections), styles, A4[0] - 2 * MARGIN)
     doc.multiBuild(story)

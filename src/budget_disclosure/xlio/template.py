@@ -21,6 +21,7 @@ from budget_disclosure.layout import tables as L
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+from budget_disclosure.xlio.package_io import prepare_sheets
 from budget_disclosure.xlio.tables_io import page_header_cells, write_table, year_column
 
 TEMPLATE_NAME = "部门预算公开模板.xlsx"
@@ -131,6 +132,7 @@ def build_template() -> OpenpyxlBook:
     book = OpenpyxlBook(Workbook())
     _prepare_input_sheets(book)
     empty = BudgetDetail(PackageHeader("", "", 0), ())
+    prepare_sheets(book)
     for spec in L.TABLES:
         _prepare_table_sheet(book, spec)
         if spec.fixed_rows:

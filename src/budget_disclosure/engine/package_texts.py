@@ -1,0 +1,35 @@
+"""The non-table inputs of the package, as plain values (read by xlio.package_io)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class Project:
+    code: str
+    name: str
+    budget: Decimal | None
+    fiscal: Decimal | None
+    other: Decimal | None
+    use: str
+    plan: dict[str, Decimal | None]  # 3月底 … 12月底, as fractions of 1 (25% → 0.25)
+    goal: str
+    row: int = 0
+    indicators: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PackageTexts:
+    duties: list[str] = field(default_factory=list)
+    organisation: list[list[str]] = field(default_factory=list)
+    last_year: dict[str, object] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    performance: list[str] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    procurement: list[dict[str, object]] = field(default_factory=list)
+    assets: dict[str, tuple[object, object]] = field(default_factory=dict)  # 项目 → (数量, 价值)
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    other: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)  # which input sheets the workbook has

@@ -1,0 +1,156 @@
+"""The 情况说明 in the workbook: generate it from the tables and inputs, keep it in a sheet the
+accountant may edit, and read it back (for export and for the narrative check).
+
+Fill (re)writes the sheet only while nobody has edited it since the last generation (a hash in
+a very hidden sheet tells), so the tool never overwrites what the accountant typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from decimal import Decimal
+
+from budget_disclosure.engine.model import BudgetDetail, DerivedTable
+from budget_disclosure.engine.money import ZERO, yuan_to_wan
+from budget_disclosure.engine.narrative import Figures, generate
+from budget_disclosure.engine.package_texts import PackageTexts
+from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
+from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.reading.model import ReadPackage
+from budget_disclosure.xlio import styles
+from budget_disclosure.xlio.port import WorkbookPort
+
+META_SHEET = "_bd_meta"
+HASH_KEY = "情况说明sha256"
+KINDS = {"title": "标题", "h1": "一级标题", "h2": "二级标题", "p": "段落", "caption": "表名", "header": "表头", "row": "表行"}
+KIND_OF = {v: k for k, v in KINDS.items()}
+
+
+def figures_from_derived(tables: dict[str, DerivedTable]) -> Figures:
+    def value(key: str, row_key: str, col: int) -> Decimal:
+        spec = TABLE_BY_KEY[key]
+        for index, row in enumerate(tables[key].rows):
+            if (row_key.startswith("#") and f"#{index}" == row_key) or (not row_key.startswith("#") and row.code == row_key
+                                                                        and not spec.sides):
+                cell = row.cells[col]
+                return yuan_to_wan(cell) if isinstance(cell, Decimal) else ZERO
+        return ZERO
+    return Figures.from_tables(value)
+
+
+def figures_from_read(package: ReadPackage) -> Figures:
+    def value(key: str, row_key: str, col: int) -> Decimal:
+        table = package.tables.get(key)
+        return table.value(row_key, col).quantize(Decimal("0.01")) if table else ZERO
+    return Figures.from_tables(value)
+
+
+def projects_from_detail(detail: BudgetDetail, texts: PackageTexts) -> list[tuple[str, Decimal]]:
+    """项目支出 summed exactly per project, in the order of the 项目绩效目标 sheet, then by code."""
+    sums: "OrderedDict[tuple[str, str], Decimal]" = OrderedDict()
+    for line in detail.lines:
+        if line.kind.column == "项目支出":
+            key = (line.project_code, line.project_name or line.project_code)
+            sums[key] = sums.get(key, ZERO) + line.amount
+    order = {p.code or p.name: i for i, p in enumerate(texts.projects)}
+    ranked = sorted(sums.items(), key=lambda kv: (order.get(kv[0][0], order.get(kv[0][1], len(order))), kv[0][0]))
+    return [(name, yuan_to_wan(amount)) for (_, name), amount in ranked]
+
+
+def projects_from_texts(texts: PackageTexts) -> list[tuple[str, Decimal]]:
+    return [(p.name, p.budget or ZERO) for p in texts.projects]
+
+
+def sheet_rows(blocks: list[tuple]) -> list[list[object]]:
+    rows: list[list[object]] = [["类型", "内容（可修改第 B 列起的文字；再次“生成报表”不会覆盖已修改的说明）"]]
+    for block in blocks:
+        kind = block[0]
+        if kind == "table":
+            _, caption, header, body = block
+            rows.append([KINDS["caption"], caption])
+            rows += [[KINDS["header"], *h] for h in header]
+            rows += [[KINDS["row"], *r] for r in body]
+        else:
+            rows.append([KINDS[kind], block[1]])
+    return rows
+
+
+def blocks_from_rows(rows: list[list[object]]) -> list[tuple]:
+    blocks: list[tuple] = []
+    for row in rows[1:]:
+        kind = KIND_OF.get(str(row[0] or "").strip())
+        cells = ["" if v is None else str(v) for v in row[1:]]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if kind is None:
+            continue
+        if kind == "caption":
+            blocks.append(["table", cells[0] if cells else "", [], []])
+        elif kind in ("header", "row") and blocks and blocks[-1][0] == "table":
+            blocks[-1][2 if kind == "header" else 3].append(cells)
+        else:
+            blocks.append((kind, cells[0] if cells else ""))
+    return [tuple(b) for b in blocks]
+
+
+def _digest(rows: list[list[object]]) -> str:
+    normal = [["" if v is None else str(v) for v in r] for r in rows]
+    while normal and not any(normal[-1]):
+        normal.pop()
+    normal = [[c for c in r] for r in normal]
+    for r in normal:
+        while r and r[-1] == "":
+            r.pop()
+    return hashlib.sha256(json.dumps(normal, ensure_ascii=False).encode()).hexdigest()
+
+
+def _read_sheet(port: WorkbookPort) -> list[list[object]]:
+    rows, cols = port.extent(NARRATIVE_SHEET)
+    return port.read_block(NARRATIVE_SHEET, 1, 1, rows, max(cols, 2)) if rows else []
+
+
+def _meta(port: WorkbookPort) -> dict[str, str]:
+    if META_SHEET not in port.sheet_names():
+        return {}
+    rows, _ = port.extent(META_SHEET)
+    return {str(k): str(v) for k, v in port.read_block(META_SHEET, 1, 1, rows, 2) if k} if rows else {}
+
+
+def edited(port: WorkbookPort) -> bool:
+    """Has the accountant changed the 情况说明 sheet since it was generated?"""
+    if NARRATIVE_SHEET not in port.sheet_names():
+        return False
+    rows = _read_sheet(port)
+    stored = _meta(port).get(HASH_KEY)
+    return bool(rows) and (stored is None or stored != _digest(rows))
+
+
+def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
+    """Write the generated 情况说明; False (nothing written) when the sheet was edited by hand."""
+    if edited(port):
+        return False
+    rows = sheet_rows(blocks)
+    if NARRATIVE_SHEET in port.sheet_names():
+        port.remove_sheet(NARRATIVE_SHEET)
+    port.add_sheet(NARRATIVE_SHEET)
+    port.write_block(NARRATIVE_SHEET, 1, 1, rows)
+    port.style_block(NARRATIVE_SHEET, 1, 1, 1, 2, styles.INPUT_HEADER)
+    port.set_widths(NARRATIVE_SHEET, (10, 110, 18, 18, 18, 18, 18, 18))
+    port.remove_sheet(META_SHEET)
+    port.add_sheet(META_SHEET, hidden=True)
+    port.write_block(META_SHEET, 1, 1, [[HASH_KEY, _digest(rows)]])
+    return True
+
+
+def read_sheet_blocks(port: WorkbookPort) -> list[tuple]:
+    if NARRATIVE_SHEET not in port.sheet_names():
+        return []
+    return blocks_from_rows(_read_sheet(port))
+
+
+def generate_for(unit: str, year: int, figures: Figures, texts: PackageTexts,
+                 detail: BudgetDetail | None) -> list[tuple]:
+    projects = projects_from_detail(detail, texts) if detail is not None else projects_from_texts(texts)
+    return generate(unit, year, figures, texts, projects)
