@@ -31,8 +31,27 @@ def locate(package: ReadPackage, edit: Edit) -> list[Address]:
     return [row.label_address or row.address]
 
 
+def _input_sheet_cell(wb, edit: Edit) -> Address:
+    """An "@sheet" edit: the first row holding ``edit.row`` (in any cell), column ``edit.col`` + 1."""
+    sheet = edit.table[1:]
+    ws = wb[sheet]
+    for row in ws.iter_rows():
+        if any(isinstance(c.value, str) and edit.row in c.value for c in row):
+            return Address(sheet, row[0].row, edit.col + 1)
+    raise AssertionError(f"no row of {sheet} holds {edit.row!r}")
+
+
 def apply_edit(wb, package: ReadPackage, edit: Edit) -> list[Address]:
     """Change the workbook as the edit says; returns the changed cells."""
+    if edit.table.startswith("@"):
+        address = _input_sheet_cell(wb, edit)
+        cell = wb[address.sheet].cell(address.row, address.col)
+        if isinstance(edit.value, tuple) and edit.value[0] == "sub":
+            assert edit.value[1] in cell.value, (edit.value[1], cell.value)
+            cell.value = cell.value.replace(edit.value[1], edit.value[2])
+        else:
+            cell.value = edit.value
+        return [address]
     if edit.remove_table:
         for sheet in package.tables[edit.table].sheets:
             del wb[sheet]

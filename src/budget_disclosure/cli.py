@@ -82,7 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             book = _open_book(path)
             report = check_book(book, _prefixes(args.select), _prefixes(args.ignore),
-                                Path(args.codes) if args.codes else None)
+                                Path(args.codes) if args.codes else None,
+                                Path(args.statement) if args.statement else None)
             if not report.package.tables:
                 raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
         except (UsageError, InputError) as exc:
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
     p.add_argument("--in-place", action="store_true", help="直接在原文件中标记")
     p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]）")
+    p.add_argument("--statement", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("clear", help="清除校验标记，恢复单元格原来的格式和批注")

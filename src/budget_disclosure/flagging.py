@@ -62,8 +62,10 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
         for address in marked:
             per_cell[(address.sheet, address.row, address.col)].append(finding)
     by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    sheets = set(port.sheet_names())
     for sheet, row, col in per_cell:
-        by_sheet[sheet].append((row, col))
+        if sheet in sheets:  # a finding in a .docx given to the check has no cell to colour
+            by_sheet[sheet].append((row, col))
     bookkeeping = [["工作表", "行", "列", "原格式(JSON)", "标记说明"]]
     for sheet, cells in by_sheet.items():
         originals = port.get_marks(sheet, cells)

@@ -144,6 +144,23 @@ def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
     return True
 
 
+def sheet_paragraphs(port: WorkbookPort) -> list[tuple[int, str]]:
+    """(row, text) of every paragraph and heading of the 情况说明 sheet, for the narrative check."""
+    if NARRATIVE_SHEET not in port.sheet_names():
+        return []
+    rows = _read_sheet(port)
+    return [(r, str(row[1])) for r, row in enumerate(rows, start=1)
+            if r > 1 and KIND_OF.get(str(row[0] or "").strip()) in ("title", "h1", "h2", "p") and row[1]]
+
+
+def docx_paragraphs(path) -> list[tuple[int, str]]:
+    """(paragraph number, text) of a .docx 情况说明 given to the check."""
+    import docx
+
+    document = docx.Document(str(path))
+    return [(n, p.text) for n, p in enumerate(document.paragraphs, 1) if p.text.strip()]
+
+
 def read_sheet_blocks(port: WorkbookPort) -> list[tuple]:
     if NARRATIVE_SHEET not in port.sheet_names():
         return []

@@ -27,10 +27,15 @@ def yuan(value: Decimal) -> str:
 
 class CheckContext:
     def __init__(self, package: ReadPackage, classifications: Classifications,
-                 exact: dict[Ref, Decimal] | None = None):
+                 exact: dict[Ref, Decimal] | None = None, texts=None, paragraphs=(), detail=None,
+                 statement_sheet: str = "情况说明"):
         self.package = package
         self.classifications = classifications
         self.exact = exact or {}
+        self.texts = texts  # PackageTexts, or None when the workbook has none of those sheets
+        self.paragraphs = list(paragraphs)  # (row, text) of the 情况说明
+        self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
+        self.statement_sheet = statement_sheet
         self.rule: Rule | None = None
 
     # -- access ---------------------------------------------------------------------------------

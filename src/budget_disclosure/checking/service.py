@@ -108,7 +108,8 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
                 f.acknowledged = reason
 
 
-def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None) -> CheckReport:
+def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
+               statement_docx: Path | None = None) -> CheckReport:
     package = read_package(_grids(port))
     classifications = Classifications.bundled()
     year = next((t.year for t in package.tables.values() if t.year), None)
@@ -119,18 +120,28 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
 
     exact: dict[Ref, Decimal] = {}
+    detail = None
     detail_problem = ""
     names = port.sheet_names()
     if INFO_SHEET in names and DETAIL_SHEET in names:
         from budget_disclosure.fill import derive_from_book
 
         try:
-            exact = exact_values(derive_from_book(port, codes_file=codes_file).tables)
+            derived = derive_from_book(port, codes_file=codes_file)
+            exact, detail = exact_values(derived.tables), derived.detail
         except InputError as exc:
             detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
                 f" 等 {len(exc.problems)} 处" if len(exc.problems) > 1 else "")
 
-    context = CheckContext(package, classifications, exact)
+    from budget_disclosure import statement
+    from budget_disclosure.xlio.package_io import read_package_texts
+
+    texts = read_package_texts(port)
+    if statement_docx is not None:
+        paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
+    else:
+        paragraphs, where = statement.sheet_paragraphs(port), NARRATIVE_SHEET
+    context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs, detail, where)
     findings: list[Finding] = []
     rules_run = []
     for rule in selected(select, ignore):

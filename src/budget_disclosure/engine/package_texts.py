@@ -17,7 +17,7 @@ class Project:
     plan: dict[str, Decimal | None]  # 3月底 … 12月底, as fractions of 1 (25% → 0.25)
     goal: str
     row: int = 0
-    indicators: list[dict[str, str]] = field(default_factory=list)
+    indicators: list[dict[str, object]] = field(default_factory=list)  # "_row": its row in 绩效指标
 
 
 @dataclass

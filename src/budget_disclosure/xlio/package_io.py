@@ -88,8 +88,10 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
         texts.performance = [_text(r[0]) for _, r in _rows(port, P.PERFORMANCE.name, 1)]
     indicators: dict[str, list[dict[str, str]]] = {}
     if P.INDICATORS.name in names:
-        for _, r in _rows(port, P.INDICATORS.name, len(P.INDICATORS.columns)):
-            indicators.setdefault(_text(r[0]), []).append(dict(zip(P.INDICATORS.columns[1:], map(_text, r[1:]))))
+        for row, r in _rows(port, P.INDICATORS.name, len(P.INDICATORS.columns)):
+            indicator = dict(zip(P.INDICATORS.columns[1:], map(_text, r[1:])))
+            indicator["_row"] = row
+            indicators.setdefault(_text(r[0]), []).append(indicator)
     if P.PROJECTS.name in names:
         for row, r in _rows(port, P.PROJECTS.name, len(P.PROJECTS.columns)):
             code = _text(r[0])

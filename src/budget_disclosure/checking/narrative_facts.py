@@ -1,0 +1,73 @@
+"""What the 情况说明 may state, computed from the tables and inputs, and how to find statements
+in its sentences: amounts in 元/万元/亿元, changes with their direction word, rates."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budget_disclosure.engine.money import ZERO, AmountError, parse_amount
+from budget_disclosure.engine.narrative import Figures
+from budget_disclosure.layout import package_inputs as P
+
+NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+UNIT = r"(亿元|万元|元)"
+SCALE = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+
+
+def to_wan(number: str, unit: str) -> Decimal:
+    return Decimal(number.replace(",", "")) * SCALE[unit]
+
+
+def _amount(value: object) -> Decimal:
+    try:
+        return parse_amount(value) or ZERO
+    except AmountError:
+        return ZERO
+
+
+def level_facts(figures: Figures, texts, projects: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """(label as the text writes it, the figure it must equal), longest labels first."""
+    inc, s = figures.income, figures.sangong
+    facts = [
+        ("一般公共预算收入", inc["一般公共预算"]), ("基金预算收入", inc["政府性基金"]), ("国有资本经营预算收入", inc["国有资本经营"]),
+        ("财政专户核拨收入", inc["财政专户"]), ("财政专户管理资金收入", inc["财政专户"]), ("单位资金收入", inc["单位资金"]),
+        ("上年结转结余", inc["上年结转结余"]), ("预算收入", inc["收入总计"]), ("支出预算", figures.spending),
+        ("预算收支安排", figures.spending), ("基本支出", figures.basic), ("人员经费", figures.personnel),
+        ("日常公用经费", figures.operating), ("机关运行经费共计安排", figures.operating), ("项目支出", figures.project),
+        ("“三公”经费预算安排", s["合计"]), ("三公经费预算安排", s["合计"]), ("因公出国（境）费", s["因公出国（境）费"]),
+        ("公务用车购置及运维费", s["公务用车购置及运维费"]), ("公务用车购置费为", s["公务用车购置费"]),
+        ("公务用车购置费", s["公务用车购置费"]), ("公务用车运维费", s["公务用车运行维护费"]),
+        ("公务用车运行维护费", s["公务用车运行维护费"]), ("公务接待费", s["公务接待费"]),
+    ]
+    if texts is not None:
+        if texts.procurement:
+            facts.append(("政府采购预算总额", sum((_amount(i.get("合计")) for i in texts.procurement), ZERO)))
+        if texts.assets:
+            parts = [k for k in P.ASSET_ROWS[1:-1] if not k.startswith("其中")]
+            facts.append(("固定资产金额为", sum((_amount(texts.assets.get(k, (None, None))[1]) for k in parts), ZERO)))
+    facts += [(name, amount) for name, amount in projects]
+    return sorted(facts, key=lambda f: -len(f[0]))
+
+
+def find_levels(text: str, facts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, Decimal, int]]:
+    """(label, stated 万元, expected, position) for every "<label>[为|共计|安排]<number><unit>" in the text."""
+    found, taken = [], []
+    for label, expected in facts:
+        for m in re.finditer(re.escape(label) + r"(?:为|共计|安排|预算安排)?" + NUMBER + UNIT, text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue  # a longer label already claimed this statement
+            taken.append((m.start(), m.end()))
+            found.append((label, to_wan(m.group(1), m.group(2)), expected, m.start()))
+    return found
+
+
+CHANGE = re.compile(r"(增加|减少)" + NUMBER + UNIT)
+SAME = re.compile(r"持平")
+REASON = re.compile(r"主要(?:原因)?(?:是|为|：|:)\s*([^。；]*)")
+RATE = re.compile(r"(增长|下降|增加|减少)" + NUMBER + r"\s*%")
+LAST_AMOUNT = re.compile(r"上年(?:预算)?(?:数)?(?:为)?" + NUMBER + UNIT)
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=。)", text) if s.strip()]

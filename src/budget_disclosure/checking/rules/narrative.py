@@ -1,0 +1,263 @@
+"""The narrative check: the 情况说明 (generated or edited by hand, in its sheet or a .docx) must
+say what the tables say. Amounts with the sentence they sit in, changes with their direction
+word and reason, repeated paragraphs, and each sentence's own arithmetic."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budget_disclosure.checking.context import HALF_CENT
+from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
+from budget_disclosure.checking.narrative_facts import (
+    CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, sentences, to_wan,
+)
+from budget_disclosure.checking.registry import Edit, rule
+from budget_disclosure.engine.money import ZERO, AmountError, parse_amount
+from budget_disclosure.layout import package_inputs as P
+from budget_disclosure.reading.model import Address
+
+SHEET = "@情况说明"
+
+
+def _where(ctx, row: int) -> Address:
+    return Address(ctx.statement_sheet, row, 2)
+
+
+def _figures(ctx):
+    from budget_disclosure.statement import figures_from_read, projects_from_detail, projects_from_texts
+
+    if not all(ctx.table(k) for k in ("T1", "T3", "T6", "T9")):
+        return None, []
+    figures = figures_from_read(ctx.package)
+    texts = ctx.texts
+    if ctx.detail is not None and texts is not None:
+        projects = projects_from_detail(ctx.detail, texts)
+    elif texts is not None:
+        projects = projects_from_texts(texts)
+    else:
+        projects = []
+    return figures, projects
+
+
+def _last(ctx, key: str) -> Decimal | None:
+    if ctx.texts is None or key not in ctx.texts.last_year:
+        return None
+    try:
+        return parse_amount(ctx.texts.last_year[key])
+    except AmountError:
+        return None
+
+
+def _compare(ctx, row: int, stated: Decimal, expected: Decimal, what: str, printed: int = 2):
+    difference = stated - expected
+    if difference == ZERO:
+        return None
+    severity = ROUNDING if abs(difference) <= HALF_CENT * printed else None
+    prefix = "尾差：" if severity else ""
+    return ctx.finding("", f"{prefix}情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，差 {difference:.2f} 万元",
+                       [_where(ctx, row)], severity, expected=expected, actual=stated, difference=difference)
+
+
+@rule("BD801", "statement-amounts-match-tables", ERROR, "情况说明中的金额应与公开表一致",
+      breaks=[Edit(SHEET, "日常公用经费", 1, value=("sub", "日常公用经费352.85万元", "日常公用经费325.85万元"))])
+def amounts_match(ctx):
+    """依据：说明中的收入、支出、基本支出、人员经费、公用经费、项目支出、机关运行经费、三公经费各项、项目金额、
+    政府采购总额、固定资产金额应与公开表（及输入表）一致（§9 规则53–56、59–60、70）。金额可写作元、万元或亿元。
+    失败示例：“日常公用经费325.85万元”，基本支出表公用经费 352.85。
+    通过示例：生成的说明，每个数都来自公开表。"""
+    figures, projects = _figures(ctx)
+    if figures is None:
+        return
+    facts = level_facts(figures, ctx.texts, projects)
+    for row, text in ctx.paragraphs:
+        for label, stated, expected, _ in find_levels(text, facts):
+            finding = _compare(ctx, row, stated, expected, label)
+            if finding:
+                yield finding
+
+
+def _changes(ctx, figures):
+    """(row, sentence, what, stated change (signed), expected change or None)."""
+    last_basic, last_project = _last(ctx, P.LAST_YEAR.columns[1]), _last(ctx, P.LAST_YEAR.columns[2])
+    keys = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+    last_sangong = [_last(ctx, f"上年{k}（万元）") for k in keys]
+    expected = {
+        "总额": (figures.basic + figures.project - last_basic - last_project)
+        if last_basic is not None and last_project is not None else None,
+        "基本支出": figures.basic - last_basic if last_basic is not None else None,
+        "项目支出": figures.project - last_project if last_project is not None else None,
+        "三公经费": figures.sangong["合计"] - sum(last_sangong, ZERO) if None not in last_sangong else None,
+    }
+    for row, text in ctx.paragraphs:
+        for sentence in sentences(text):
+            for m in CHANGE.finditer(sentence):
+                before = sentence[:m.start()]
+                if before.endswith("基本支出"):
+                    what = "基本支出"
+                elif before.endswith("项目支出"):
+                    what = "项目支出"
+                elif "三公" in text and re.search(r"(比|较)\d{4}年$", before):
+                    what = "三公经费"
+                elif re.search(r"(比|较)\d{4}年(预算)?$", before):
+                    what = "总额"
+                else:
+                    continue
+                stated = to_wan(m.group(2), m.group(3)) * (1 if m.group(1) == "增加" else -1)
+                yield row, sentence, m, what, stated, expected[what]
+            if "持平" in sentence and "三公" in text and expected["三公经费"] not in (None, ZERO):
+                yield row, sentence, None, "三公经费", ZERO, expected["三公经费"]
+
+
+@rule("BD802", "statement-changes-match", ERROR, "比上年增减的方向和金额应与本年、上年数一致",
+      breaks=[Edit(SHEET, "较2023年预算减少", 1, value=("sub", "基本支出减少204.91万元", "基本支出增加204.91万元"))])
+def changes_match(ctx):
+    """依据：增减额 = 本年数 − 上年数，方向词（增加/减少/持平）与符号一致（§9 规则57–58、61）。
+    失败示例：基本支出实为减少 204.91 万元，说明写“基本支出增加204.91万元”。
+    通过示例：“较2023年预算减少351.83万元，其中：基本支出减少204.91万元……项目支出减少146.92万元”。"""
+    figures, _ = _figures(ctx)
+    if figures is None:
+        return
+    for row, sentence, m, what, stated, expected in _changes(ctx, figures):
+        if expected is None:
+            continue
+        if m is None:
+            yield ctx.finding("", f"说明写“持平”，但{what}比上年变化 {expected:.2f} 万元", [_where(ctx, row)],
+                              expected=expected, actual=ZERO, difference=-expected)
+            continue
+        if (stated > 0) != (expected > 0) and expected != ZERO:
+            word = "增加" if expected > 0 else "减少"
+            yield ctx.finding("", f"{what}应为“{word}{abs(expected):.2f}万元”，说明写“{m.group(0)}”：方向词不对",
+                              [_where(ctx, row)], expected=expected, actual=stated, difference=stated - expected)
+        elif stated != expected:
+            finding = _compare(ctx, row, abs(stated), abs(expected), f"{what}{m.group(1)}", printed=3)
+            if finding:
+                yield finding
+
+
+@rule("BD803", "change-has-reason", ERROR, "增加或减少应说明原因",
+      breaks=[Edit(SHEET, "较2023年预算减少", 1, value=("sub", "主要为2024年无上年财政拨款结转项目经费", "主要原因是"))])
+def change_has_reason(ctx):
+    """依据：对增减变化情况进行说明（财预〔2016〕143号；GBC BUD-T006）：写了增加/减少，就要写主要原因；持平不需要。
+    “主要原因是。”这样空的原因等于没写（§9 规则58）。
+    失败示例：“项目支出减少146.92万元，主要原因是。”
+    通过示例：“项目支出减少146.92万元，主要为2024年无上年财政拨款结转项目经费。”"""
+    figures, _ = _figures(ctx)
+    if figures is None:
+        return
+    for row, sentence, m, what, stated, expected in _changes(ctx, figures):
+        if m is None or what == "总额":
+            continue  # the total's reasons are those of its parts
+        after = sentence[m.end():]
+        reason = REASON.search(after)
+        if reason is None or len(reason.group(1).strip()) < 2:
+            yield ctx.finding("", f"“{what}{m.group(0)}”没有说明原因" + ("（“主要原因是”后为空）" if reason else ""),
+                              [_where(ctx, row)])
+
+
+@rule("BD804", "repeated-paragraph", WARNING, "同一段文字不应重复出现",
+      breaks=[Edit(SHEET, "我部门机关运行经费共计安排", 1,
+                   value=("sub", "日常运行支出。", "日常运行支出。按照预算管理有关规定，目前部门预算的编制实行综合预算管理，"
+                                              "即全部收入和支出都反映在预算中。"))])
+def repeated_paragraph(ctx):
+    """依据：逐字重复的段落通常是复制粘贴遗留，需核对（§4.2 规范）。比较的单位为句子（20 字以上）。
+    失败示例：“按照预算管理有关规定……”在两个部分各出现一次。
+    通过示例：每段文字只出现一次。"""
+    seen: dict[str, int] = {}
+    for row, text in ctx.paragraphs:
+        for sentence in sentences(text):
+            key = "".join(sentence.split())
+            if len(key) < 20:
+                continue
+            if key in seen and seen[key] != row:
+                yield ctx.finding("", f"这段文字与第 {seen[key]} 行重复：“{sentence[:40]}……”", [_where(ctx, row)])
+            seen.setdefault(key, row)
+
+
+@rule("BD805", "sentence-arithmetic", ERROR, "句中的本年数、上年数、增减额、增减率和“其中”各项应自洽",
+      breaks=[Edit(SHEET, "较2023年预算减少", 1, value=("sub", "较2023年预算减少351.83万元", "较2023年预算减少361.83万元"))])
+def sentence_arithmetic(ctx):
+    """依据：同一句话里：增减额 = 本年 − 上年；增减率 = 增减额 ÷ 上年；总增减 = “其中”各项增减之和；上年为零不能算增长率；
+    本年为零不能“增加”（§9 规则57，rounding-aware）。
+    失败示例：“减少361.83万元，其中：基本支出减少204.91万元……项目支出减少146.92万元”（204.91 + 146.92 = 351.83）。
+    通过示例：参考包原文 351.84 与 351.83 相差 0.01，报尾差；生成的说明两者一致。"""
+    for row, text in ctx.paragraphs:
+        for sentence in sentences(text):
+            yield from _composite(ctx, row, text, sentence)
+            yield from _rates(ctx, row, sentence)
+
+
+def _composite(ctx, row: int, text: str, sentence: str):
+    # "… 较2023年预算减少351.83万元，其中：基本支出减少204.91万元，…。项目支出减少146.92万元…" (may span sentences)
+    m = re.search(r"(?:较|比)\d{4}年(?:预算)?(增加|减少)" + NUMBER + UNIT + r"，其中", sentence)
+    if not m:
+        return
+    rest = text[text.find(sentence) + m.end():]
+    parts = []
+    for label in ("基本支出", "项目支出"):
+        pm = re.search(label + r"(增加|减少)" + NUMBER + UNIT, rest)
+        if pm:
+            parts.append(to_wan(pm.group(2), pm.group(3)) * (1 if pm.group(1) == "增加" else -1))
+    if len(parts) < 2:
+        return
+    total = to_wan(m.group(2), m.group(3)) * (1 if m.group(1) == "增加" else -1)
+    difference = total - sum(parts, ZERO)
+    if difference == ZERO:
+        return
+    rounding = abs(difference) <= HALF_CENT * (len(parts) + 1)
+    yield ctx.finding("", f"{'尾差：' if rounding else ''}总增减 {abs(total):.2f} 万元应等于其中各项之和 {abs(sum(parts, ZERO)):.2f}，"
+                      f"差 {difference:.2f} 万元", [_where(ctx, row)], ROUNDING if rounding else None,
+                      expected=sum(parts, ZERO), actual=total, difference=difference)
+
+
+def _rates(ctx, row: int, sentence: str):
+    rate = RATE.search(sentence)
+    last = LAST_AMOUNT.search(sentence)
+    change = re.search(r"(增加|减少)" + NUMBER + UNIT, sentence)
+    now = re.search(r"(?:本年|今年|\d{4}年)(?:预算)?(?:安排|为)?" + NUMBER + UNIT, sentence)
+    if change and now and to_wan(now.group(1), now.group(2)) == ZERO and change.group(1) == "增加":
+        yield ctx.finding("", f"本年金额为 0，却写“{change.group(0)}”", [_where(ctx, row)])
+    if not rate:
+        return
+    if last is None:
+        return
+    base = to_wan(last.group(1), last.group(2))
+    if base == ZERO:
+        yield ctx.finding("", f"上年数为 0，不能计算增减率“{rate.group(0)}”", [_where(ctx, row)])
+        return
+    if now and change:
+        current = to_wan(now.group(1), now.group(2))
+        stated_change = to_wan(change.group(2), change.group(3)) * (1 if change.group(1) == "增加" else -1)
+        if abs((current - base) - stated_change) > HALF_CENT * 3:
+            yield ctx.finding("", f"增减额 {stated_change:.2f} 应为本年 {current:.2f} − 上年 {base:.2f} = {current - base:.2f}",
+                              [_where(ctx, row)], expected=current - base, actual=stated_change)
+        stated_rate = Decimal(rate.group(2)) * (1 if rate.group(1) in ("增长", "增加") else -1)
+        true_rate = stated_change / base * 100
+        # the change and the base are each rounded to 0.01 万元: allow that, plus 0.05 for a rate printed to 0.1
+        slack = Decimal("0.05") + HALF_CENT * 2 / abs(base) * 100
+        if abs(stated_rate - true_rate) > slack:
+            yield ctx.finding("", f"增减率写 {rate.group(0)}，按增减额 ÷ 上年应为 {true_rate:.2f}%", [_where(ctx, row)],
+                              expected=true_rate.quantize(Decimal("0.01")), actual=stated_rate)
+
+
+@rule("BD806", "listed-items-sum", ERROR, "“主要为”所列各项之和应等于其总额",
+      breaks=[Edit(SHEET, "主要为1、", 1, value=("sub", "人大代表培训经费35.00万元", "人大代表培训经费53.00万元"))])
+def listed_items_sum(ctx):
+    """依据：“项目支出459.57万元，主要为1、……35.00万元；2、……”所列各项是总额的分解，之和应等于总额
+    （§9 规则56，rounding-aware）。
+    失败示例：把第 1 项写成 53.00 万元，各项之和 477.57 ≠ 459.57。
+    通过示例：8 个项目之和 459.57 = 项目支出 459.57。"""
+    for row, text in ctx.paragraphs:
+        for m in re.finditer(NUMBER + UNIT + r"，主要(?:为|包括)[：:]?(.*?)(?:。|$)", text):
+            total = to_wan(m.group(1), m.group(2))
+            items = re.findall(r"\d+、[^；;。]*?" + NUMBER + UNIT, m.group(3))
+            if len(items) < 2:
+                continue
+            parts = sum((to_wan(n, u) for n, u in items), ZERO)
+            difference = total - parts
+            if difference == ZERO:
+                continue
+            rounding = abs(difference) <= HALF_CENT * (len(items) + 1)
+            yield ctx.finding("", f"{'尾差：' if rounding else ''}所列 {len(items)} 项之和 {parts:.2f} 万元，总额写 {total:.2f}，"
+                              f"差 {difference:.2f}", [_where(ctx, row)], ROUNDING if rounding else None,
+                              expected=parts, actual=total, difference=difference)

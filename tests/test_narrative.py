@@ -1,0 +1,111 @@
+"""The 情况说明: generated from the tables, reproducing the seed's figures; the narrative check on
+edited text (sheet or .docx); fill never overwrites an edited 情况说明."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from openpyxl import load_workbook
+
+from budget_disclosure.checking.findings import ERROR, ROUNDING
+from budget_disclosure.checking.service import check_book
+from budget_disclosure.cli import main
+from budget_disclosure.statement import read_sheet_blocks
+from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+from conftest import SHARED
+
+SEED_TEXT = (SHARED / "seed" / "000_45a79a30fb7ab4bf.txt").read_text("utf-8")
+NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _paragraph(blocks, start: str) -> str:
+    return next(b[1] for b in blocks if b[0] == "p" and b[1].startswith(start))
+
+
+def _seed_paragraph(start: str) -> str:
+    return next(line.strip() for line in SEED_TEXT.splitlines() if line.strip().startswith(start))
+
+
+def test_generated_sentences_carry_the_seeds_figures(filled_path):
+    blocks = read_sheet_blocks(OpenpyxlBook.open(filled_path))
+    for start in ("反映本部门当年全部收入", "2024年，我部门机关运行经费", "2024年，我部门财政拨款“三公”经费"):
+        assert _paragraph(blocks, start) == _seed_paragraph(start)  # word for word
+    ours, seed = _paragraph(blocks, "收支预算总表支出栏"), _seed_paragraph("收支预算总表支出栏")
+    assert NUMBERS.findall(ours) == NUMBERS.findall(seed)
+    assert "张家口市人民代表大会常务委员会办公室年度部门预算" in ours  # the seed's wrong unit name is not reproduced
+    ours, seed = _paragraph(blocks, "2024年预算收支安排"), _seed_paragraph("2024年预算收支安排")
+    assert NUMBERS.findall(seed)[:3] == ["2024", "2604.79", "2023"] and "351.84" in seed
+    # the seed's own slip (351.84 ≠ 204.91 + 146.92) is not reproduced: generated text is consistent
+    assert "减少351.83万元" in ours and "基本支出减少204.91万元" in ours and "项目支出减少146.92万元" in ours
+    assert "上年末固定资产金额为413.69万元" in _paragraph(blocks, "张家口市人民代表大会常务委员会办公室（含所属单位）")
+    assert "政府采购预算总额45.48万元" in _paragraph(blocks, "2024年，我部门政府采购")
+
+
+def _edit_statement(path, old: str, new: str) -> None:
+    wb = load_workbook(path)
+    ws = wb["情况说明"]
+    for row in ws.iter_rows(min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, str) and old in cell.value:
+            cell.value = cell.value.replace(old, new)
+            break
+    else:
+        raise AssertionError(old)
+    wb.save(path)
+
+
+def test_the_seeds_original_sentences_are_judged_as_the_domain_notes_say(filled_copy):
+    _edit_statement(filled_copy, "较2023年预算减少351.83万元", "较2023年预算减少351.84万元")
+    _edit_statement(filled_copy, "反映张家口市人民代表大会常务委员会办公室年度", "反映张家口市人大常委会常务委员会办公室年度")
+    report = check_book(OpenpyxlBook.open(filled_copy))
+    narrative = [(f.rule, f.severity) for f in report.findings if f.rule.startswith(("BD8", "BD709"))]
+    assert ("BD805", ROUNDING) in narrative  # 351.84 vs 204.91 + 146.92: a 0.01 尾差
+    assert ("BD802", ROUNDING) in narrative  # 351.84 vs the tables' 351.83
+    assert ("BD709", ERROR) in narrative  # the wrong unit name
+    assert not [n for n in narrative if n[1] == ERROR and n[0] != "BD709"]
+
+
+def test_changed_number_wrong_direction_and_repeated_paragraph(filled_copy):
+    _edit_statement(filled_copy, "公务接待费3.11万元", "公务接待费3.51万元")
+    _edit_statement(filled_copy, "项目支出减少146.92万元", "项目支出增加146.92万元")
+    wb = load_workbook(filled_copy)
+    ws = wb["情况说明"]
+    duty = next(r[1].value for r in ws.iter_rows() if r[1].value and str(r[1].value).startswith("（一）宪法"))
+    ws.append(["段落", duty])
+    wb.save(filled_copy)
+    report = check_book(OpenpyxlBook.open(filled_copy))
+    rules = {f.rule for f in report.findings if f.severity != ROUNDING}
+    assert {"BD801", "BD802", "BD804"} <= rules
+    assert main(["check", str(filled_copy)]) == 1
+
+
+def test_a_hand_edited_docx_is_checked_against_the_workbook(filled_path, tmp_path, capsys):
+    import docx
+    out = tmp_path / "out"
+    assert main(["export", str(filled_path), "-o", str(out)]) == 0
+    document = docx.Document(str(out / "部门预算公开.docx"))
+    paragraph = next(p for p in document.paragraphs if "机关运行经费共计安排" in p.text)
+    for run in paragraph.runs:
+        run.text = run.text.replace("352.85", "325.85")
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    assert main(["check", str(filled_path), "--statement", str(edited), "--select", "BD8"]) == 1
+    assert "325.85" in capsys.readouterr().out
+    assert main(["check", str(filled_path), "--statement", str(out / "部门预算公开.docx"), "--select", "BD8"]) == 0
+
+
+def test_fill_never_overwrites_an_edited_statement(filled_copy, capsys):
+    _edit_statement(filled_copy, "主要用于日常维修", "主要用于日常维修（会计改过）")
+    assert main(["fill", str(filled_copy)]) == 0
+    assert "已被手工修改，未覆盖" in capsys.readouterr().out
+    blocks = read_sheet_blocks(OpenpyxlBook.open(filled_copy))
+    assert any("会计改过" in b[1] for b in blocks if b[0] == "p")
+
+
+def test_fill_regenerates_an_untouched_statement(filled_copy, capsys):
+    wb = load_workbook(filled_copy)
+    wb["项目绩效目标"]["B2"].value = "人大代表培训经费"  # unchanged input: same text
+    wb.save(filled_copy)
+    assert main(["fill", str(filled_copy)]) == 0
+    assert "已生成“情况说明”工作表" in capsys.readouterr().out
