@@ -109,3 +109,24 @@ def test_fill_regenerates_an_untouched_statement(filled_copy, capsys):
     wb.save(filled_copy)
     assert main(["fill", str(filled_copy)]) == 0
     assert "已生成“情况说明”工作表" in capsys.readouterr().out
+
+
+def _append(path, *paragraphs: str) -> None:
+    wb = load_workbook(path)
+    for text in paragraphs:
+        wb["情况说明"].append(["段落", text])
+    wb.save(path)
+
+
+def test_rates_zero_bases_and_listed_contents(filled_copy):
+    _append(filled_copy,
+            "2024年培训费安排60.00万元，上年预算50.00万元，增加10.00万元，增长25%，主要原因是培训班次增加。",
+            "2024年会议费安排12.00万元，上年预算0.00万元，增加12.00万元，增长100%，主要原因是新增会议。",
+            "2024年因公出国（境）费安排0.00万元，增加3.00万元，主要原因是出访计划。",
+            "2024年专项经费20.00万元，主要内容包括：1、调研5.00万元；2、培训6.00万元；3、宣传8.00万元。")
+    report = check_book(OpenpyxlBook.open(filled_copy), select=("BD805", "BD806"))
+    messages = [f.message for f in report.findings if f.severity == ERROR]
+    assert any("按增减额 ÷ 上年应为 20.00%" in m for m in messages)
+    assert any("上年数为 0，不能计算增减率" in m for m in messages)
+    assert any("本年金额为 0，却写“增加3.00万元”" in m for m in messages)
+    assert any("所列 3 项之和 19.00 万元，总额写 20.00" in m for m in messages)

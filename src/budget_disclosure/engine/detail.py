@@ -46,7 +46,8 @@ class ReadResult:
         return self.names[(kind, code)]
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as text: None → "", 101.0 → "101", stripped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -60,17 +61,17 @@ def read_header(raw: RawInput) -> tuple[PackageHeader | None, list[InputProblem]
     def where(key: str) -> str:
         return raw.info_cells.get(key, "")
 
-    code, name = _text(raw.info.get("code")), _text(raw.info.get("name"))
+    code, name = cell_text(raw.info.get("code")), cell_text(raw.info.get("name"))
     if not code:
         problems.append(InputProblem(INFO_SHEET, where("code"), f"“{INFO_LABEL['code']}”为空，应填写部门（单位）编码，如 101"))
     if not name:
         problems.append(InputProblem(INFO_SHEET, where("name"), f"“{INFO_LABEL['name']}”为空，应填写部门全称"))
-    year_text = _text(raw.info.get("year")).removesuffix("年")
+    year_text = cell_text(raw.info.get("year")).removesuffix("年")
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     if year is None:
         problems.append(InputProblem(INFO_SHEET, where("year"),
-                                     f"“{INFO_LABEL['year']}”应为四位年份，如 2024，实际为“{_text(raw.info.get('year'))}”"))
-    unit = _text(raw.info.get("detail_unit")) or "元"
+                                     f"“{INFO_LABEL['year']}”应为四位年份，如 2024，实际为“{cell_text(raw.info.get('year'))}”"))
+    unit = cell_text(raw.info.get("detail_unit")) or "元"
     if unit != "元":
         problems.append(InputProblem(INFO_SHEET, where("detail_unit"), f"预算明细金额单位应为“元”，实际为“{unit}”"))
     if problems:
@@ -91,7 +92,7 @@ class _Resolver:
               problems: list[InputProblem]) -> str | None:
         label = KIND_LABEL[kind]
         code = normalize_code(code_value)
-        name = _text(name_value)
+        name = cell_text(name_value)
         leaf_digits = LEVEL_DIGITS[kind][-1]
         leaf_level = LEVEL_NAMES[len(LEVEL_DIGITS[kind]) - 1]
         if not code:
@@ -99,7 +100,7 @@ class _Resolver:
             return None
         if not code.isdigit() or len(code) != leaf_digits:
             problems.append(InputProblem(
-                DETAIL_SHEET, cell, f"{label}科目编码“{_text(code_value)}”格式不对，应为{leaf_digits}位{leaf_level}级编码"))
+                DETAIL_SHEET, cell, f"{label}科目编码“{cell_text(code_value)}”格式不对，应为{leaf_digits}位{leaf_level}级编码"))
             return None
         codes = self.classifications.of(kind)
         top = code[:3]
@@ -150,7 +151,7 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
 
         row_problems: list[InputProblem] = []
         for column in DETAIL_COLUMNS:
-            if column.required and column.key not in ("func_code", "econ_code") and _text(cells.get(column.key)) == "":
+            if column.required and column.key not in ("func_code", "econ_code") and cell_text(cells.get(column.key)) == "":
                 hint = f"，应为下列之一：{'、'.join(column.choices)}" if column.choices else ""
                 row_problems.append(InputProblem(DETAIL_SHEET, at(column.key), f"“{column.header}”为空{hint}"))
         func = resolver.check("functional", cells.get("func_code"), cells.get("func_name"),
@@ -158,12 +159,12 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
         econ = resolver.check("economic", cells.get("econ_code"), cells.get("econ_name"),
                               at("econ_code"), at("econ_name"), row_problems)
 
-        fund_text = _text(cells.get("fund"))
+        fund_text = cell_text(cells.get("fund"))
         fund = FUND_BY_LABEL.get(FUND_ALIASES.get(fund_text, fund_text))
         if fund_text and fund is None:
             row_problems.append(InputProblem(DETAIL_SHEET, at("fund"),
                                              f"资金来源“{fund_text}”无法识别，应为下列之一：{'、'.join(FUND_BY_LABEL)}"))
-        kind_text = _text(cells.get("kind"))
+        kind_text = cell_text(cells.get("kind"))
         kind = KIND_BY_LABEL.get(KIND_ALIASES.get(kind_text, kind_text))
         if kind_text and kind is None:
             row_problems.append(InputProblem(DETAIL_SHEET, at("kind"),
@@ -179,20 +180,20 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
             amount = parse_amount(raw_amount)
         except AmountError:
             row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
-                                             f"金额应为数字（单位：元），实际为“{_text(raw_amount)}”"))
+                                             f"金额应为数字（单位：元），实际为“{cell_text(raw_amount)}”"))
         else:
             if amount is not None and amount != amount.quantize(Decimal("0.01")):
                 row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
-                                                 f"金额以元为单位，最多两位小数，实际为“{_text(raw_amount)}”"))
+                                                 f"金额以元为单位，最多两位小数，实际为“{cell_text(raw_amount)}”"))
         problems.extend(row_problems)
         if row_problems or amount is None or header is None:
             continue
         lines.append(BudgetLine(
-            unit_code=_text(cells.get("unit_code")), unit_name=_text(cells.get("unit_name")),
+            unit_code=cell_text(cells.get("unit_code")), unit_name=cell_text(cells.get("unit_name")),
             func_code=func, func_name=resolver.names[("functional", func)],
             econ_code=econ, econ_name=resolver.names[("economic", econ)],
             fund=fund, kind=kind,
-            project_code=_text(cells.get("project_code")), project_name=_text(cells.get("project_name")),
+            project_code=cell_text(cells.get("project_code")), project_name=cell_text(cells.get("project_name")),
             amount=amount, row=row_number,
         ))
     resolver.finish(problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from budget_disclosure.engine.detail import cell_text
 from budget_disclosure.engine.money import AmountError, parse_amount
 from budget_disclosure.engine.package_texts import PackageTexts, Project
 from budget_disclosure.layout import package_inputs as P
@@ -29,14 +30,6 @@ def prepare_sheets(port: WorkbookPort) -> None:
             column = 3 if sheet.shape == P.KEYVALUE else len(sheet.columns) + 2
             port.write_block(sheet.name, 1, column, [[f"说明：{sheet.hint}"]])
         port.set_widths(sheet.name, sheet.widths)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _amount(value: object) -> Decimal | None:
@@ -69,7 +62,7 @@ def _rows(port: WorkbookPort, sheet: str, width: int) -> list[tuple[int, list[ob
 
 
 def _keyvalue(port: WorkbookPort, sheet: str) -> dict[str, object]:
-    return {_text(k): v for _, (k, v) in _rows(port, sheet, 2) if _text(k)}
+    return {cell_text(k): v for _, (k, v) in _rows(port, sheet, 2) if cell_text(k)}
 
 
 def read_package_texts(port: WorkbookPort) -> PackageTexts:
@@ -77,27 +70,27 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
     names = set(port.sheet_names())
     texts.present = {s.name for s in P.PACKAGE_INPUTS if s.name in names}
     if P.DUTIES.name in names:
-        texts.duties = [_text(r[0]) for _, r in _rows(port, P.DUTIES.name, 1)]
+        texts.duties = [cell_text(r[0]) for _, r in _rows(port, P.DUTIES.name, 1)]
     if P.ORGANISATION.name in names:
-        texts.organisation = [[_text(v) for v in r] for _, r in _rows(port, P.ORGANISATION.name, 4)]
+        texts.organisation = [[cell_text(v) for v in r] for _, r in _rows(port, P.ORGANISATION.name, 4)]
     if P.LAST_YEAR.name in names:
         texts.last_year = _keyvalue(port, P.LAST_YEAR.name)
     if P.REASONS.name in names:
-        texts.reasons = {k: _text(v) for k, v in _keyvalue(port, P.REASONS.name).items()}
+        texts.reasons = {k: cell_text(v) for k, v in _keyvalue(port, P.REASONS.name).items()}
     if P.PERFORMANCE.name in names:
-        texts.performance = [_text(r[0]) for _, r in _rows(port, P.PERFORMANCE.name, 1)]
+        texts.performance = [cell_text(r[0]) for _, r in _rows(port, P.PERFORMANCE.name, 1)]
     indicators: dict[str, list[dict[str, str]]] = {}
     if P.INDICATORS.name in names:
         for row, r in _rows(port, P.INDICATORS.name, len(P.INDICATORS.columns)):
-            indicator = dict(zip(P.INDICATORS.columns[1:], map(_text, r[1:])))
+            indicator = dict(zip(P.INDICATORS.columns[1:], map(cell_text, r[1:])))
             indicator["_row"] = row
-            indicators.setdefault(_text(r[0]), []).append(indicator)
+            indicators.setdefault(cell_text(r[0]), []).append(indicator)
     if P.PROJECTS.name in names:
         for row, r in _rows(port, P.PROJECTS.name, len(P.PROJECTS.columns)):
-            code = _text(r[0])
+            code = cell_text(r[0])
             texts.projects.append(Project(
-                code=code, name=_text(r[1]), budget=_amount(r[2]), fiscal=_amount(r[3]), other=_amount(r[4]),
-                use=_text(r[5]), plan={k: percent(v) for k, v in zip(PLAN_COLUMNS, r[6:10])}, goal=_text(r[10]),
+                code=code, name=cell_text(r[1]), budget=_amount(r[2]), fiscal=_amount(r[3]), other=_amount(r[4]),
+                use=cell_text(r[5]), plan={k: percent(v) for k, v in zip(PLAN_COLUMNS, r[6:10])}, goal=cell_text(r[10]),
                 row=row, indicators=indicators.get(code, [])))
     if P.PROCUREMENT.name in names:
         for row, r in _rows(port, P.PROCUREMENT.name, len(P.PROCUREMENT.columns)):
@@ -106,11 +99,11 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
             texts.procurement.append(item)
     if P.ASSETS.name in names:
         for _, r in _rows(port, P.ASSETS.name, 3):
-            texts.assets[_text(r[0]).replace(" ", "")] = (r[1], r[2])
+            texts.assets[cell_text(r[0]).replace(" ", "")] = (r[1], r[2])
     if P.GLOSSARY.name in names:
-        texts.glossary = [(_text(r[0]), _text(r[1])) for _, r in _rows(port, P.GLOSSARY.name, 2)]
+        texts.glossary = [(cell_text(r[0]), cell_text(r[1])) for _, r in _rows(port, P.GLOSSARY.name, 2)]
     if P.OTHER.name in names:
-        texts.other = {k: _text(v) for k, v in _keyvalue(port, P.OTHER.name).items()}
+        texts.other = {k: cell_text(v) for k, v in _keyvalue(port, P.OTHER.name).items()}
     return texts
 
 

@@ -214,7 +214,12 @@ def _rates(ctx, row: int, sentence: str):
     rate = RATE.search(sentence)
     last = LAST_AMOUNT.search(sentence)
     change = re.search(r"(增加|减少)" + NUMBER + UNIT, sentence)
-    now = re.search(r"(?:本年|今年|\d{4}年)(?:预算)?(?:安排|为)?" + NUMBER + UNIT, sentence)
+    # this year's amount: the first amount that is neither last year's nor the change
+    taken = [m.span() for m in (last, change) if m]
+    now = next((m for m in re.finditer(NUMBER + UNIT, sentence)
+                if not any(a <= m.start() < b for a, b in taken)), None)
+    if now and change and now.start() > change.start():
+        now = None
     if change and now and to_wan(now.group(1), now.group(2)) == ZERO and change.group(1) == "增加":
         yield ctx.finding("", f"本年金额为 0，却写“{change.group(0)}”", [_where(ctx, row)])
     if not rate:
@@ -248,7 +253,7 @@ def listed_items_sum(ctx):
     失败示例：把第 1 项写成 53.00 万元，各项之和 477.57 ≠ 459.57。
     通过示例：8 个项目之和 459.57 = 项目支出 459.57。"""
     for row, text in ctx.paragraphs:
-        for m in re.finditer(NUMBER + UNIT + r"，主要(?:为|包括)[：:]?(.*?)(?:。|$)", text):
+        for m in re.finditer(NUMBER + UNIT + r"，(?:主要内容|主要)(?:为|包括|是)?[：:]?(.*?)(?:。|$)", text):
             total = to_wan(m.group(1), m.group(2))
             items = re.findall(r"\d+、[^；;。]*?" + NUMBER + UNIT, m.group(3))
             if len(items) < 2:
