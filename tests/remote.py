@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
 # Replayed here and registered by the xlwings-server 1.20 Office.js client.
@@ -144,6 +144,3 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
     wb.save(dst)
     return unknown
 
-
-def quote(sheet: str) -> str:
-    return quote_sheetname(sheet)

@@ -13,7 +13,7 @@ from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.layout.inputs import DETAIL_SHEET
 from budget_disclosure.layout.tables import TABLES
 from budget_disclosure.xlio.inputs_io import read_codes_sheet, read_raw_input
-from budget_disclosure.xlio.port import WorkbookPort  # noqa: F401
+from budget_disclosure.xlio.port import WorkbookPort
 from budget_disclosure.xlio.tables_io import write_table
 
 

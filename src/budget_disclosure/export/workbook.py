@@ -15,7 +15,7 @@ from budget_disclosure.engine.money import YUAN_PER_WAN
 from budget_disclosure.export.printable import PrintTable
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 from budget_disclosure.xlio.tables_io import write_table
-from budget_disclosure.xlio.template import _prepare_table_sheet
+from budget_disclosure.xlio.template import prepare_table_sheet
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -32,7 +32,7 @@ def write_values_workbook(tables: list[PrintTable], target: Path) -> None:
     book = OpenpyxlBook(Workbook())
     book.wb.remove(book.wb.active)
     for table in tables:
-        _prepare_table_sheet(book, table.spec)
+        prepare_table_sheet(book, table.spec)
         derived = _as_derived(table)
         write_table(book, table.spec, derived, derived.header)
         ws = book.wb[table.spec.sheet]

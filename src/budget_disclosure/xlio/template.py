@@ -43,7 +43,7 @@ GUIDE_LINES = (
 )
 
 
-def _prepare_table_sheet(book: OpenpyxlBook, spec: L.TableSpec) -> None:
+def prepare_table_sheet(book: OpenpyxlBook, spec: L.TableSpec) -> None:
     ws = book.wb.create_sheet(spec.sheet)
     width = spec.width
     book.write_block(spec.sheet, L.TITLE_ROW, 1, [[spec.title] + [None] * (width - 1)])
@@ -134,7 +134,7 @@ def build_template() -> OpenpyxlBook:
     empty = BudgetDetail(PackageHeader("", "", 0), ())
     prepare_sheets(book)
     for spec in L.TABLES:
-        _prepare_table_sheet(book, spec)
+        prepare_table_sheet(book, spec)
         if spec.fixed_rows:
             blank = DERIVATIONS[spec.key](empty, lambda kind, code: "")
             write_table(book, spec, blank.__class__(blank.key, blank.header, blank.rows, ""), None)
