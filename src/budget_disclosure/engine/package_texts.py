@@ -33,3 +33,4 @@ class PackageTexts:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     other: dict[str, str] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # which input sheets the workbook has
+    bad_cells: list[tuple[str, int, int, str]] = field(default_factory=list)  # (sheet, row, col, what was typed)

@@ -65,6 +65,24 @@ def _keyvalue(port: WorkbookPort, sheet: str) -> dict[str, object]:
     return {cell_text(k): v for _, (k, v) in _rows(port, sheet, 2) if cell_text(k)}
 
 
+def _check_numbers(texts: PackageTexts, sheet: str, row: int, values: list[object], columns: range, kind: str) -> None:
+    """Remember every cell that should hold a number (or a percentage) but does not."""
+    for col in columns:
+        value = values[col - 1] if col - 1 < len(values) else None
+        if value in (None, ""):
+            continue
+        ok = percent(value) is not None if kind == "percent" else _amount_or_none(value) is not None
+        if not ok:
+            texts.bad_cells.append((sheet, row, col, cell_text(value)))
+
+
+def _amount_or_none(value: object) -> Decimal | None:
+    try:
+        return parse_amount(value)
+    except AmountError:
+        return None
+
+
 def read_package_texts(port: WorkbookPort) -> PackageTexts:
     texts = PackageTexts()
     names = set(port.sheet_names())
@@ -74,6 +92,8 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
     if P.ORGANISATION.name in names:
         texts.organisation = [[cell_text(v) for v in r] for _, r in _rows(port, P.ORGANISATION.name, 4)]
     if P.LAST_YEAR.name in names:
+        for row, r in _rows(port, P.LAST_YEAR.name, 2):
+            _check_numbers(texts, P.LAST_YEAR.name, row, r, range(2, 3), "amount")
         texts.last_year = _keyvalue(port, P.LAST_YEAR.name)
     if P.REASONS.name in names:
         texts.reasons = {k: cell_text(v) for k, v in _keyvalue(port, P.REASONS.name).items()}
@@ -87,6 +107,8 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
             indicators.setdefault(cell_text(r[0]), []).append(indicator)
     if P.PROJECTS.name in names:
         for row, r in _rows(port, P.PROJECTS.name, len(P.PROJECTS.columns)):
+            _check_numbers(texts, P.PROJECTS.name, row, r, range(3, 6), "amount")
+            _check_numbers(texts, P.PROJECTS.name, row, r, range(7, 11), "percent")
             code = cell_text(r[0])
             texts.projects.append(Project(
                 code=code, name=cell_text(r[1]), budget=_amount(r[2]), fiscal=_amount(r[3]), other=_amount(r[4]),
@@ -94,11 +116,15 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
                 row=row, indicators=indicators.get(code, [])))
     if P.PROCUREMENT.name in names:
         for row, r in _rows(port, P.PROCUREMENT.name, len(P.PROCUREMENT.columns)):
+            _check_numbers(texts, P.PROCUREMENT.name, row, r, range(2, 3), "amount")
+            _check_numbers(texts, P.PROCUREMENT.name, row, r, range(6, 16), "amount")
             item = dict(zip(P.PROCUREMENT.columns, r))
             item["_row"] = row
             texts.procurement.append(item)
     if P.ASSETS.name in names:
-        for _, r in _rows(port, P.ASSETS.name, 3):
+        for row, r in _rows(port, P.ASSETS.name, 3):
+            if row > 2:  # row 2 is 截止时间, a date
+                _check_numbers(texts, P.ASSETS.name, row, r, range(2, 4), "amount")
             texts.assets[cell_text(r[0]).replace(" ", "")] = (r[1], r[2])
     if P.GLOSSARY.name in names:
         texts.glossary = [(cell_text(r[0]), cell_text(r[1])) for _, r in _rows(port, P.GLOSSARY.name, 2)]

@@ -220,3 +220,14 @@ def unit_name_everywhere(ctx):
             if start >= 0 and candidate != unit and not unit.endswith(candidate):
                 yield ctx.finding("", f"单位名称写作“{candidate}”，表头为“{unit}”", [Address(ctx.statement_sheet, row, 2)],
                                   expected=unit, actual=candidate)
+
+
+@rule("BD710", "package-input-not-a-number", ERROR, "输入表中的金额、数量和百分比应为数字",
+      breaks=[Edit("@项目绩效目标", "人大代表培训经费", 2, value="三十五万")])
+def package_input_not_a_number(ctx):
+    """依据：项目预算数、资金支出计划、政府采购金额、国有资产数量与价值、上年预算数参与核对和情况说明，须为数字
+    （百分比可写 25% 或 0.25）；文字会被当作空白，使核对失真。
+    失败示例：项目绩效目标“预算数（万元）”写“三十五万”。
+    通过示例：35 或 35.00；支出计划写 25%。"""
+    for sheet, row, col, typed in (ctx.texts.bad_cells if ctx.texts else []):
+        yield ctx.finding("", f"{sheet}第 {row} 行：“{typed}”不是数字", [_cell(sheet, row, col)], actual=typed)
