@@ -30,16 +30,23 @@ def _year_of(info: dict[str, object]) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None) -> FillResult:
-    """Read and validate the inputs and derive the tables, without writing anything."""
-    raw = read_raw_input(port)
-    year = _year_of(raw.info)
+def load_classifications(port: WorkbookPort, year: int | None, codes_file: Path | None = None) -> Classifications:
+    """The bundled code lists, overridden by an official list (--codes) and the workbook's 科目代码表."""
     classifications = Classifications.bundled()
     if codes_file is not None:
         classifications = classifications.overridden_by(read_code_rows_csv(Path(codes_file), year), f"用户:{codes_file}")
     sheet_codes = read_codes_sheet(port, year)
     if sheet_codes:
         classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
+    return classifications
+
+
+def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None,
+                     classifications: Classifications | None = None) -> FillResult:
+    """Read and validate the inputs and derive the tables, without writing anything."""
+    raw = read_raw_input(port)
+    if classifications is None:
+        classifications = load_classifications(port, _year_of(raw.info), codes_file)
     result = read_detail(raw, classifications)
     detail = result.detail
     if unit is not None:

@@ -17,6 +17,11 @@ HALF_CENT = Decimal("0.005")
 Ref = tuple[str, str, int]  # (table key, row key, spec column)
 
 
+def within_rounding(difference: Decimal, printed: int) -> bool:
+    """Each printed figure may be up to 0.005 万元 off its true value."""
+    return abs(difference) <= HALF_CENT * printed
+
+
 def wan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -37,6 +42,13 @@ class CheckContext:
         self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
         self.statement_sheet = statement_sheet
         self.rule: Rule | None = None
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute):
+        """Compute something several rules need once per check."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # -- access ---------------------------------------------------------------------------------
     def table(self, key: str) -> ReadTable | None:
@@ -110,6 +122,15 @@ class CheckContext:
             f"{self.describe(r)} 应为 {wan(yuan_to_wan(self.exact[r]))}" for r in off) if off else ""
         return f"按预算明细的元数：本格 {yuan(exact_total)}，各项之和 {yuan(exact_parts)}{where}"
 
+    def verdict(self, table: str, difference: Decimal, printed: int, message: str, cells, **extra) -> Finding | None:
+        """The rounding-aware verdict every numeric rule gives: nothing when equal, 尾差 (info) when
+        |difference| ≤ 0.005 × printed figures involved, else the rule's own severity."""
+        if difference == ZERO:
+            return None
+        if within_rounding(difference, printed):
+            return self.finding(table, f"尾差：{message}", cells, ROUNDING, difference=difference, **extra)
+        return self.finding(table, message, cells, difference=difference, **extra)
+
     def sum_check(self, total: Ref, parts: list[Ref], what: str = "") -> Finding | None:
         """total = Σ parts, rounding-aware: |T − Σ| ≤ 0.005 × (printed cells involved) is 尾差."""
         actual = self.value(total)
@@ -119,7 +140,7 @@ class CheckContext:
             return None
         printed = sum(1 for r in [total, *parts] if not self.is_blank(r))
         tolerance = HALF_CENT * printed
-        rounding = abs(difference) <= tolerance
+        rounding = within_rounding(difference, printed)
         described = "、".join(self._part_name(total, p) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
         subject = what or f"{self.describe(total)}应等于{described}之和"
         if rounding:

@@ -10,7 +10,7 @@ from pathlib import Path
 from budget_disclosure.checking.context import CheckContext, Ref
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
 from budget_disclosure.checking.registry import selected
-from budget_disclosure.engine.codes import Classifications, normalize_name, read_code_rows_csv
+from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
@@ -18,7 +18,7 @@ from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET, PACKAGE_INP
 from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import ReadPackage
-from budget_disclosure.xlio.inputs_io import CODES_SHEET, read_codes_sheet
+from budget_disclosure.xlio.inputs_io import CODES_SHEET
 from budget_disclosure.xlio.port import WorkbookPort
 
 FINDINGS_SHEET = "校验结果"
@@ -111,23 +111,18 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None) -> CheckReport:
     package = read_package(_grids(port))
-    classifications = Classifications.bundled()
+    from budget_disclosure.fill import derive_from_book, load_classifications
+
     year = next((t.year for t in package.tables.values() if t.year), None)
-    if codes_file is not None:
-        classifications = classifications.overridden_by(read_code_rows_csv(Path(codes_file), year), "用户")
-    sheet_codes = read_codes_sheet(port, year) if CODES_SHEET in port.sheet_names() else []
-    if sheet_codes:
-        classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
+    classifications = load_classifications(port, year, codes_file)
 
     exact: dict[Ref, Decimal] = {}
     detail = None
     detail_problem = ""
     names = port.sheet_names()
     if INFO_SHEET in names and DETAIL_SHEET in names:
-        from budget_disclosure.fill import derive_from_book
-
         try:
-            derived = derive_from_book(port, codes_file=codes_file)
+            derived = derive_from_book(port, classifications=classifications)
             exact, detail = exact_values(derived.tables), derived.detail
         except InputError as exc:
             detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from budget_disclosure.engine.codes import normalize_code
 from budget_disclosure.engine.money import AmountError, YUAN_PER_WAN, ZERO, parse_amount
-from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TABLES, TEXT, TableSpec
+from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TABLES, TableSpec
 from budget_disclosure.reading.labels import HEADER_ALIASES, fold, fold_label
 from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadRow, ReadTable
 
@@ -79,53 +79,34 @@ def _header_paths(rows: list[list[object]], width: int) -> list[list[str]]:
             elif current and below is not None and c < len(below) and fold(below[c]):
                 paths[c].append(current)
             else:
-                current = "" if not text else current
+                current = ""
     return paths
-
-
-def _spec_signatures(spec: TableSpec) -> list[set[str]]:
-    """For each spec column, the folded names that identify it."""
-    signatures = []
-    for i, name in enumerate(spec.names):
-        names = {fold(name)}
-        if spec.sides and spec.columns[i].kind == TEXT:
-            side = "收入" if i == spec.sides[0][0] else "支出"
-            names |= {side + "项目"}
-        if spec.key in ("T1", "T4") and spec.columns[i].kind == AMOUNT and i in (1,):
-            names |= {"收入预算数", "收入金额"}
-        if spec.key == "T1" and i == 3:
-            names |= {"支出预算数", "支出金额"}
-        if spec.key == "T4" and i == 3:
-            names |= {"支出合计"}
-        if spec.key == "T9" and i == 0:
-            names |= {"项目"}
-        signatures.append(names)
-    return signatures
 
 
 def _map_columns_by_names(spec: TableSpec, paths: list[list[str]]) -> tuple[dict[int, int], dict[int, str], int | None]:
     """grid column → spec column, grid column → code part (类/款/项), and the 序号 column."""
-    signatures = _spec_signatures(spec)
+    names = [fold(n) for n in spec.names]
     mapping: dict[int, int] = {}
     parts: dict[int, str] = {}
     seq = None
     for c, path in enumerate(paths):
         if not path:
             continue
-        leaf = HEADER_ALIASES.get(path[-1], path[-1])
+        raw = path[-1]
+        leaf = HEADER_ALIASES.get(raw, raw)
         if leaf == "序号":
             seq = c
             continue
         if leaf in ("类", "款", "项") and spec.hierarchy:
             parts[c] = leaf
             continue
-        candidates = [leaf, "".join(path[-2:]) if len(path) > 1 else leaf, path[0] + leaf]
         if spec.sides and leaf in ("预算数", "项目") and len(path) > 1:
-            candidates = [path[0] + leaf]
-        for i, names in enumerate(signatures):
-            if i in mapping.values():
-                continue
-            if any(HEADER_ALIASES.get(x, x) in names for x in candidates):
+            # 收入/支出 sides: the group above tells the two 项目 (and 预算数/金额) columns apart
+            candidates = [path[0] + raw, path[0] + leaf]
+        else:
+            candidates = [leaf, "".join(path[-2:]), path[0] + leaf]
+        for i, name in enumerate(names):
+            if i not in mapping.values() and any(HEADER_ALIASES.get(x, x) == name or x == name for x in candidates):
                 mapping[c] = i
                 break
     return mapping, parts, seq
@@ -267,14 +248,11 @@ class _TableReader:
             code = normalize_code(get(code_col))
             code_addr = Address(sheet, r + 1, code_col + 1) if code_col is not None else None
         label = str(get(name_col) or "").strip()
-        if not code and fold(label) in ("合计", "总计", "") and fold(label) != "":
-            key = ""
+        first_text = next((fold(v) for v in row if isinstance(v, str) and v.strip()), "")
+        if not code and (fold(label) or first_text) in ("合计", "总计"):
+            key = ""  # the 合计 row: its label may stand in the name column or wherever the row starts
         elif not code and not label:
-            first = next((fold(v) for v in row if isinstance(v, str) and v.strip()), "")
-            if first in ("合计", "总计"):
-                key = ""
-            else:
-                return
+            return
         elif not code:
             self.table.unmatched_labels.append((label, Address(sheet, r + 1, (name_col or 0) + 1)))
             return
@@ -328,9 +306,6 @@ class _TableReader:
                 continue
             key = f"#{index}"
             t = self.table
-            if key in t.rows and t.rows[key].label:
-                # Both sides of a printed row share the key of our layout's row only by position.
-                key = f"#{index}"
             t.rows.setdefault(key, ReadRow(key, "", str(row[c]).strip(), addr, None, addr))
             for i in amount_cols:
                 ac = inverse.get(i)

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from budget_disclosure.checking.context import HALF_CENT
-from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
+from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.narrative_facts import (
     CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, sentences, to_wan,
 )
@@ -25,6 +25,10 @@ def _where(ctx, row: int) -> Address:
 
 
 def _figures(ctx):
+    return ctx.memo("narrative-figures", lambda: _compute_figures(ctx))
+
+
+def _compute_figures(ctx):
     from budget_disclosure.statement import figures_from_read, projects_from_detail, projects_from_texts
 
     if not all(ctx.table(k) for k in ("T1", "T3", "T6", "T9")):
@@ -51,12 +55,8 @@ def _last(ctx, key: str) -> Decimal | None:
 
 def _compare(ctx, row: int, stated: Decimal, expected: Decimal, what: str, printed: int = 2):
     difference = stated - expected
-    if difference == ZERO:
-        return None
-    severity = ROUNDING if abs(difference) <= HALF_CENT * printed else None
-    prefix = "尾差：" if severity else ""
-    return ctx.finding("", f"{prefix}情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，差 {difference:.2f} 万元",
-                       [_where(ctx, row)], severity, expected=expected, actual=stated, difference=difference)
+    return ctx.verdict("", difference, printed, f"情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，"
+                       f"差 {difference:.2f} 万元", [_where(ctx, row)], expected=expected, actual=stated)
 
 
 @rule("BD801", "statement-amounts-match-tables", ERROR, "情况说明中的金额应与公开表一致",
@@ -202,12 +202,11 @@ def _composite(ctx, row: int, text: str, sentence: str):
         return
     total = to_wan(m.group(2), m.group(3)) * (1 if m.group(1) == "增加" else -1)
     difference = total - sum(parts, ZERO)
-    if difference == ZERO:
-        return
-    rounding = abs(difference) <= HALF_CENT * (len(parts) + 1)
-    yield ctx.finding("", f"{'尾差：' if rounding else ''}总增减 {abs(total):.2f} 万元应等于其中各项之和 {abs(sum(parts, ZERO)):.2f}，"
-                      f"差 {difference:.2f} 万元", [_where(ctx, row)], ROUNDING if rounding else None,
-                      expected=sum(parts, ZERO), actual=total, difference=difference)
+    finding = ctx.verdict("", difference, len(parts) + 1, f"总增减 {abs(total):.2f} 万元应等于其中各项之和 "
+                          f"{abs(sum(parts, ZERO)):.2f}，差 {difference:.2f} 万元", [_where(ctx, row)],
+                          expected=sum(parts, ZERO), actual=total)
+    if finding:
+        yield finding
 
 
 def _rates(ctx, row: int, sentence: str):
@@ -259,10 +258,7 @@ def listed_items_sum(ctx):
             if len(items) < 2:
                 continue
             parts = sum((to_wan(n, u) for n, u in items), ZERO)
-            difference = total - parts
-            if difference == ZERO:
-                continue
-            rounding = abs(difference) <= HALF_CENT * (len(items) + 1)
-            yield ctx.finding("", f"{'尾差：' if rounding else ''}所列 {len(items)} 项之和 {parts:.2f} 万元，总额写 {total:.2f}，"
-                              f"差 {difference:.2f}", [_where(ctx, row)], ROUNDING if rounding else None,
-                              expected=parts, actual=total, difference=difference)
+            finding = ctx.verdict("", total - parts, len(items) + 1, f"所列 {len(items)} 项之和 {parts:.2f} 万元，"
+                                  f"总额写 {total:.2f}，差 {total - parts:.2f}", [_where(ctx, row)], expected=parts, actual=total)
+            if finding:
+                yield finding

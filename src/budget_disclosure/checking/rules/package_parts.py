@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budget_disclosure.checking.context import HALF_CENT
-from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
+from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
 from budget_disclosure.engine.money import ZERO, AmountError, parse_amount, yuan_to_wan
 from budget_disclosure.layout import package_inputs as P
@@ -29,14 +28,6 @@ def _amount(value: object) -> Decimal:
         return ZERO
 
 
-def _verdict(ctx, difference: Decimal, printed: int, message: str, cells, **extra):
-    if difference == ZERO:
-        return None
-    if abs(difference) <= HALF_CENT * printed:
-        return ctx.finding(extra.pop("table", ""), f"尾差：{message}", cells, ROUNDING, difference=difference, **extra)
-    return ctx.finding(extra.pop("table", ""), message, cells, difference=difference, **extra)
-
-
 @rule("BD701", "projects-sum-to-project-spending", ERROR, "项目绩效目标表预算数之和应等于项目支出",
       breaks=[Edit("@项目绩效目标", "人大代表培训经费", 2, value=36)])
 def projects_sum(ctx):
@@ -50,9 +41,9 @@ def projects_sum(ctx):
     total = sum((p.budget or ZERO for p in projects), ZERO)
     target = t3.value("", 4)
     cells = [_cell(P.PROJECTS.name, p.row, PROJECT_COL["预算数（万元）"]) for p in projects] + [ctx.address(("T3", "", 4))]
-    yield _verdict(ctx, total - target, len(projects) + 1,
-                   f"项目绩效目标表预算数之和 {total:.2f} 应等于支出总表项目支出 {target:.2f}，差 {total - target:.2f} 万元",
-                   cells, table="T3", expected=target, actual=total)
+    yield ctx.verdict("T3", total - target, len(projects) + 1,
+                      f"项目绩效目标表预算数之和 {total:.2f} 应等于支出总表项目支出 {target:.2f}，差 {total - target:.2f} 万元",
+                      cells, expected=target, actual=total)
 
 
 @rule("BD702", "project-matches-detail", ERROR, "项目预算数应等于预算明细中该项目的金额",
@@ -154,9 +145,9 @@ def procurement_adds_up(ctx):
         total = _amount(item.get("合计"))
         funds = sum((_amount(item.get(c)) for c in FUND_COLUMNS), ZERO)
         cells = [_cell(P.PROCUREMENT.name, row, PROCUREMENT_COL[c]) for c in ("合计", *FUND_COLUMNS)]
-        finding = _verdict(ctx, total - funds, 1 + sum(1 for c in FUND_COLUMNS if item.get(c) not in (None, "")),
-                           f"政府采购“{item.get('采购物品名称')}”合计 {total:.2f} 应等于各资金来源之和 {funds:.2f}", cells,
-                           expected=funds, actual=total)
+        finding = ctx.verdict("", total - funds, 1 + sum(1 for c in FUND_COLUMNS if item.get(c) not in (None, "")),
+                              f"政府采购“{item.get('采购物品名称')}”合计 {total:.2f} 应等于各资金来源之和 {funds:.2f}", cells,
+                              expected=funds, actual=total)
         if finding:
             yield finding
         reserved = _amount(item.get("预留中小微企业份额"))
