@@ -99,7 +99,6 @@ def _digest(rows: list[list[object]]) -> str:
     normal = [["" if v is None else str(v) for v in r] for r in rows]
     while normal and not any(normal[-1]):
         normal.pop()
-    normal = [[c for c in r] for r in normal]
     for r in normal:
         while r and r[-1] == "":
             r.pop()

@@ -13,7 +13,8 @@ from budget_disclosure.layout.tables import TABLE_BY_KEY
 
 def _json_value(value):
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01"))) if value == value.quantize(Decimal("0.0001")) else str(value)
+        # two decimals where that is exact (万元 as printed); full precision otherwise (a 元 layout)
+        return str(value.quantize(Decimal("0.01"))) if value == value.quantize(Decimal("0.01")) else str(value)
     return value
 
 

@@ -28,6 +28,11 @@ def _blank_zero(values: Iterable[Decimal]) -> tuple[Decimal | None, ...]:
     return tuple(v if v != ZERO else None for v in values)
 
 
+def _blank_one(value: Decimal | None) -> Decimal | None:
+    """One cell: None stays None (no row label there), zero prints blank."""
+    return None if value is None or value == ZERO else value
+
+
 def _hierarchy_rows(kind: Kind, leaf_sums: dict[str, Vector], width: int, name_of: NameOf) -> tuple[TableRow, ...]:
     """合计 first, then each 类 followed by its 款 and 项 rows that carry amounts, in code order."""
     totals: dict[str, Vector] = defaultdict(lambda: [ZERO] * width)
@@ -95,7 +100,7 @@ def income_expenditure_summary(detail: BudgetDetail, name_of: NameOf) -> Derived
     spend_col += [year_spending, ZERO, year_spending]
     keys = [code or "" for code, _ in L.EXPENDITURE_CLASSES] + ["本年合计", "结转结余", "总计"]
     rows = tuple(
-        TableRow((labels[0], _blank_zero([inc])[0] if inc is not None else None, labels[1], _blank_zero([out])[0]),
+        TableRow((labels[0], _blank_one(inc), labels[1], _blank_one(out)),
                  code=key, level="固定行")
         for labels, inc, out, key in zip(L.T1.fixed_rows, income_col, spend_col, keys)
     )
@@ -150,9 +155,8 @@ def appropriation_summary(detail: BudgetDetail, name_of: NameOf) -> DerivedTable
 
     rows = []
     for labels, inc, out, key in zip(L.T4.fixed_rows, income_col, spend_rows, keys):
-        inc_cell = _blank_zero([inc])[0] if inc is not None else None
         out_cells = _blank_zero(out) if out is not None else (None,) * 4
-        rows.append(TableRow((labels[0], inc_cell, labels[1]) + out_cells, code=key, level="固定行"))
+        rows.append(TableRow((labels[0], _blank_one(inc), labels[1]) + out_cells, code=key, level="固定行"))
     return _table(L.T4, detail, tuple(rows), False)
 
 

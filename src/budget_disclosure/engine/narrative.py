@@ -139,7 +139,7 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
     blocks.append(("p", sangong))
 
     blocks.append(("h1", "五、部门整体绩效目标"))
-    blocks += [("h2", p) if p.startswith("（") and p.endswith("目标") or p.startswith("（") and len(p) < 16 else ("p", p)
+    blocks += [("h2", p) if p.startswith("（") and (p.endswith("目标") or len(p) < 16) else ("p", p)
                for p in texts.performance]
     blocks.append(("h1", "六、部门主管专项资金预算安排情况及绩效目标"))
     blocks.append(("p", texts.other.get(P.OTHER.columns[0], "") or "我部门无部门主管专项资金。"))

@@ -24,7 +24,7 @@ def csv_text(table: PrintTable) -> str:
     return buf.getvalue()
 
 
-def _field(spec_key: str, name: str, kind: str, hierarchy: str) -> dict:
+def _field(name: str, kind: str, hierarchy: str) -> dict:
     field = {"name": name, "title": name, "type": "number" if kind == AMOUNT else "string"}
     if kind == AMOUNT:
         field.update({"columnType": "value", "unit": "万元", "decimalChar": "."})
@@ -45,7 +45,7 @@ def write_open_data(tables: list[PrintTable], out_dir: Path, title: str, year: i
         written.append(path)
         spec = table.spec
         fields = [{"name": "序号", "title": "序号", "type": "integer"}] + [
-            _field(spec.key, n, c.kind, spec.hierarchy) for n, c in zip(spec.names, spec.columns)]
+            _field(n, c.kind, spec.hierarchy) for n, c in zip(spec.names, spec.columns)]
         resources.append({"name": name, "title": spec.title, "path": path.name, "format": "csv", "encoding": "utf-8",
                           "schema": {"fields": fields}})
     measures = {f"{r['name']}:{f['name']}": {"source": f["name"], "resource": r["name"], "currency": "CNY",
