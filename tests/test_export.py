@@ -130,3 +130,11 @@ def test_export_refuses_while_errors_are_open_unless_forced(filled_copy, tmp_pat
     assert main(["export", str(filled_copy), "-o", str(out), "--force"]) == 0
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["forced"] and manifest["open_errors"]
+
+
+def test_a_workbook_without_tables_is_not_exported_even_forced(tmp_path, capsys):
+    from openpyxl import Workbook
+    path = tmp_path / "none.xlsx"
+    Workbook().save(path)
+    assert main(["export", str(path), "-o", str(tmp_path / "out"), "--force"]) == 2
+    assert "找不到任何部门预算公开表" in capsys.readouterr().err and not (tmp_path / "out").exists()

@@ -225,3 +225,13 @@ def test_missing_file_and_non_workbook_are_clear(tmp_path, capsys):
     fake.write_text("not a workbook")
     assert main(["fill", str(fake)]) == 2
     assert "无法作为 Excel 工作簿打开" in capsys.readouterr().err
+
+
+def test_a_code_list_that_is_missing_or_not_utf8_is_a_clear_error(tmp_path, capsys):
+    src = make_book(tmp_path / "in.xlsx", [line("2010101", "30101", 100)])
+    assert main(["fill", str(src), "--codes", str(tmp_path / "none.csv")]) == 2
+    assert "找不到科目表文件" in capsys.readouterr().err
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("编码,名称\n2010101,行政运行\n".encode("gbk"))
+    assert main(["fill", str(src), "--codes", str(gbk)]) == 2
+    assert "UTF-8" in capsys.readouterr().err

@@ -130,3 +130,12 @@ def test_rates_zero_bases_and_listed_contents(filled_copy):
     assert any("上年数为 0，不能计算增减率" in m for m in messages)
     assert any("本年金额为 0，却写“增加3.00万元”" in m for m in messages)
     assert any("所列 3 项之和 19.00 万元，总额写 20.00" in m for m in messages)
+
+
+def test_a_statement_that_is_missing_or_not_a_docx_is_a_clear_error(filled_path, tmp_path, capsys):
+    assert main(["check", str(filled_path), "--statement", str(tmp_path / "none.docx")]) == 2
+    assert "找不到情况说明文档" in capsys.readouterr().err
+    fake = tmp_path / "fake.docx"
+    fake.write_text("not a document")
+    assert main(["check", str(filled_path), "--statement", str(fake)]) == 2
+    assert "无法作为 Word 文档" in capsys.readouterr().out

@@ -32,6 +32,18 @@ def _open_book(path: Path):
         raise UsageError(f"{path}：无法作为 Excel 工作簿打开（{exc}）") from exc
 
 
+def _existing(path: str | None, what: str, suffixes: tuple[str, ...]) -> Path | None:
+    """An input file named on the command line: it must exist and be of the expected kind."""
+    if not path:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"找不到{what}：{file}")
+    if file.suffix.lower() not in suffixes:
+        raise UsageError(f"{file}：{what}应为 {' / '.join(suffixes)} 文件")
+    return file
+
+
 def cmd_example(args: argparse.Namespace) -> int:
     from budget_disclosure.example import build_example
 
@@ -47,7 +59,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     source = Path(args.input)
     book = _open_book(source)
-    result = fill_book(book, unit=args.unit, codes_file=Path(args.codes) if args.codes else None)
+    result = fill_book(book, unit=args.unit, codes_file=_existing(args.codes, "科目表文件", (".csv",)))
     for warning in result.warnings:
         print(f"提示：{warning}", file=sys.stderr)
     target = Path(args.output) if args.output else source
@@ -76,14 +88,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
     if args.output and not args.flag:
         raise UsageError("-o 需与 --flag 同用")
+    codes = _existing(args.codes, "科目表文件", (".csv",))
+    statement = _existing(args.statement, "情况说明文档", (".docx",))
     reports, worst = [], EXIT_OK
     for name in args.files:
         path = Path(name)
         try:
             book = _open_book(path)
-            report = check_book(book, _prefixes(args.select), _prefixes(args.ignore),
-                                Path(args.codes) if args.codes else None,
-                                Path(args.statement) if args.statement else None)
+            report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
             if not report.package.tables:
                 raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
         except (UsageError, InputError) as exc:
@@ -137,6 +149,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = export_book(book, Path(args.output), force=args.force, source=source.name)
     except ExportRefused as exc:
+        if exc.no_tables:
+            raise UsageError(f"{source}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”），无法导出") from exc
         print(str(exc), file=sys.stderr)
         return EXIT_FINDINGS
     except FontError as exc:

@@ -156,7 +156,12 @@ def docx_paragraphs(path) -> list[tuple[int, str]]:
     """(paragraph number, text) of a .docx 情况说明 given to the check."""
     import docx
 
-    document = docx.Document(str(path))
+    from budget_disclosure.engine.issues import InputError, InputProblem
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
+        raise InputError([InputProblem(str(path), "", f"无法作为 Word 文档（.docx）打开：{exc}")]) from exc
     return [(n, p.text) for n, p in enumerate(document.paragraphs, 1) if p.text.strip()]
 
 

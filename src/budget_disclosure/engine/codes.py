@@ -146,8 +146,12 @@ class CodeListError(ValueError):
 
 def read_code_rows_csv(path: Path, year: int | None) -> list[tuple[str, str]]:
     """Read an official code list from CSV: columns code/编码 and name/名称, optional year/年度."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return code_rows_from_records(list(csv.reader(fh)), str(path), year)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            records = list(csv.reader(fh))
+    except UnicodeDecodeError as exc:
+        raise CodeListError(f"{path}：科目表应为 UTF-8 编码的 CSV（在 Excel 中“另存为 CSV UTF-8”）") from exc
+    return code_rows_from_records(records, str(path), year)
 
 
 _CODE_HEADERS = {"code", "编码", "科目编码", "代码"}

@@ -22,10 +22,15 @@ from budget_disclosure.xlio.port import WorkbookPort
 WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME = "公开表.xlsx", "部门预算公开.docx", "部门预算公开.pdf", "manifest.json"
 
 
+def _where(f: Finding) -> str:
+    return f" {f.sheet}!{f.cell}" if f.cells else ""
+
+
 class ExportRefused(Exception):
-    def __init__(self, errors: list[Finding]):
+    def __init__(self, errors: list[Finding], no_tables: bool = False):
         self.errors = errors
-        listed = "\n".join(f"  {f.rule} {f.sheet}!{f.cell}：{f.message}" for f in errors[:20])
+        self.no_tables = no_tables  # nothing to export at all, even with --force
+        listed = "\n".join(f"  {f.rule}{_where(f)}：{f.message}" for f in errors[:20])
         more = f"\n  ……另有 {len(errors) - 20} 个" if len(errors) > 20 else ""
         super().__init__(f"有 {len(errors)} 个未说明的强制错误，拒绝导出（可在“出错说明”中说明，或用 --force）：\n{listed}{more}")
 
@@ -58,6 +63,8 @@ def statement_blocks(port: WorkbookPort, package, unit: str, year: int | None) -
 
 def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: str = "") -> ExportResult:
     report = check_book(port)
+    if not report.package.tables:
+        raise ExportRefused(report.blocking, no_tables=True)
     if report.blocking and not force:
         raise ExportRefused(report.blocking)
     tables = print_tables(report.package)
@@ -81,7 +88,7 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
         "year": report.year,
         "verdict": report.verdict,
         "forced": bool(force and report.blocking),
-        "open_errors": [{"rule": f.rule, "cell": f"{f.sheet}!{f.cell}", "message": f.message} for f in report.blocking],
+        "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
         "rules": report.rules_run,
         "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
     }

@@ -94,6 +94,8 @@ def _export_to(folder: Path | None):
                         "请先保存到本机，或用命令行 budget-disclosure export。")
             result = export_book(port, folder, source=folder.name)
         except ExportRefused as exc:
+            if exc.no_tables:
+                return "找不到任何部门预算公开表（按表标题查找），无法导出。"
             return (f"有 {len(exc.errors)} 个未说明的强制错误，不能导出公开包。请先运行“校验”，"
                     f"修改或在“出错说明”工作表中说明后再导出。")
         except FontError as exc:
