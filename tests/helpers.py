@@ -49,3 +49,35 @@ def table_rows(path: Path, key: str) -> list[list[object]]:
     from budget_disclosure.xlio.tables_io import read_table_values
 
     return read_table_values(OpenpyxlBook.open(path), TABLE_BY_KEY[key])
+
+
+EXAMPLE_UNIT = ("101001", "张家口市人民代表大会常务委员会办公室本级")
+
+
+def example_line(func: str, econ: str, amount: object, fund: str, kind: str, unit: tuple[str, str] = EXAMPLE_UNIT,
+                 project: tuple[str, str] = ("", "")) -> list[object]:
+    """A 预算明细 line for the bundled example (names come from the code lists)."""
+    return line(func, econ, amount, fund, kind, unit=unit, project=project)
+
+
+def example_book(path: Path, extra_lines=(), edit=None) -> Path:
+    """The bundled example, with extra 预算明细 lines and an edit of its openpyxl workbook."""
+    from budget_disclosure.example import build_example, example_rows
+
+    book = build_example()
+    if extra_lines:
+        book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW + len(example_rows()), 1, [list(r) for r in extra_lines])
+    if edit is not None:
+        edit(book.wb)
+    book.save(path)
+    return path
+
+
+def set_input(wb, sheet: str, key: str, value: object) -> None:
+    """Set the value (column B) of a key/value input sheet's row, adding the row when missing."""
+    ws = wb[sheet]
+    for row in range(2, ws.max_row + 2):
+        if ws.cell(row, 1).value in (key, None):
+            ws.cell(row, 1).value = key
+            ws.cell(row, 2).value = value
+            return

@@ -215,7 +215,8 @@ def test_empty_tables_keep_headers_and_carry_the_note(tmp_path):
     assert main(["fill", str(src)]) == 0
     assert table_rows(src, "T5") == [["注：无一般公共预算财政拨款预算，空表列示。", None, None, None, None, None]]
     assert table_rows(src, "T9")[-1][0] == "注：无财政拨款“三公”经费预算，空表列示。"
-    assert len(table_rows(src, "T1")) == 34 and len(table_rows(src, "T4")) == 37
+    assert len(table_rows(src, "T1")) == 34  # 事业收入 only: 表1 has data, 表4 (财政拨款 only) is empty
+    assert len(table_rows(src, "T4")) == 38 and table_rows(src, "T4")[-1][0] == "注：无财政拨款收支预算，空表列示。"
 
 
 def test_missing_file_and_non_workbook_are_clear(tmp_path, capsys):

@@ -58,12 +58,20 @@ def cmd_fill(args: argparse.Namespace) -> int:
     from budget_disclosure.fill import fill_book
 
     source = Path(args.input)
+    codes = _existing(args.codes, "科目表文件", (".csv",))
+    if args.all_units:
+        return _fill_all_units(source, args, codes)
     book = _open_book(source)
-    result = fill_book(book, unit=args.unit, codes_file=_existing(args.codes, "科目表文件", (".csv",)))
-    for warning in result.warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+    result = fill_book(book, unit=args.unit, codes_file=codes)
     target = Path(args.output) if args.output else source
     book.save(target)
+    _print_fill(result, target)
+    return EXIT_OK
+
+
+def _print_fill(result, target: Path) -> None:
+    for warning in result.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
     header = result.detail.header
     print(f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表 → {target}")
     for spec in TABLES:
@@ -72,6 +80,37 @@ def cmd_fill(args: argparse.Namespace) -> int:
         print(f"  {spec.sheet}：{state}")
     if result.statement:
         print(f"  {result.statement}")
+
+
+def _safe_name(text: str) -> str:
+    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in text).strip() or "未命名"
+
+
+def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) -> int:
+    """The department package and one package per unit, each a copy of the workbook filled for it."""
+    from budget_disclosure.fill import fill_book
+    from budget_disclosure.loading import derive_from_book
+
+    if not args.output:
+        raise UsageError("--all-units 需要 -o 输出文件夹")
+    if args.unit:
+        raise UsageError("--all-units 与 --unit 不能同时使用")
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是文件夹：--all-units 的 -o 应为文件夹")
+    department = derive_from_book(_open_book(source), codes_file=codes).department
+    out.mkdir(parents=True, exist_ok=True)
+    targets = [(None, f"部门_{department.header.code}_{department.header.name}")]
+    targets += [(code, f"单位_{code}_{name}") for code, name in department.units().items()
+                if code != department.header.code]
+    for unit, name in targets:
+        book = _open_book(source)
+        result = fill_book(book, unit=unit, codes_file=codes)
+        target = out / f"{_safe_name(name)}{source.suffix}"
+        book.save(target)
+        _print_fill(result, target)
+    print(f"共写出 {len(targets)} 个公开包（部门 1 个，单位 {len(targets) - 1} 个）→ {out}；"
+          f"可用 budget-disclosure check {out} 一并校验（含部门 = 各单位之和）")
     return EXIT_OK
 
 
@@ -79,40 +118,67 @@ def _prefixes(values: list[str] | None) -> tuple[str, ...]:
     return tuple(p.strip().upper() for v in values or [] for p in v.split(",") if p.strip())
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _expand(names: list[str]) -> list[Path]:
+    """Files as given; a folder stands for every workbook below it (Excel's ~$ lock files and our
+    own flagged copies left out)."""
+    files: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                           and not p.name.startswith("~$") and ".校验." not in p.name)
+            if not found:
+                raise UsageError(f"文件夹 {path} 中没有 .xlsx / .xlsm 工作簿")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
-    from budget_disclosure.checking.service import check_book
+    from budget_disclosure.checking.service import check_batch, check_book
     from budget_disclosure.flagging import apply_flags
 
-    if args.output and len(args.files) > 1:
+    files = _expand(args.files)
+    if args.output and len(files) > 1:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
     if args.output and not args.flag:
         raise UsageError("-o 需与 --flag 同用")
     codes = _existing(args.codes, "科目表文件", (".csv",))
     statement = _existing(args.statement, "情况说明文档", (".docx",))
-    reports, worst = [], EXIT_OK
-    for name in args.files:
-        path = Path(name)
+    entries: list[tuple[Path, object, object]] = []  # (path, book, report or error text)
+    for path in files:
         try:
             book = _open_book(path)
             report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
             if not report.package.tables:
                 raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
         except (UsageError, InputError) as exc:
+            entries.append((path, None, str(exc)))
+            continue
+        entries.append((path, book, report))
+    checked = [(str(path), report) for path, book, report in entries if book is not None]
+    check_batch(checked, _prefixes(args.select), _prefixes(args.ignore))
+    reports, worst = [], EXIT_OK
+    for path, book, report in entries:
+        if book is None:
             worst = EXIT_UNUSABLE
-            reports.append({"path": str(path), "error": str(exc)})
+            reports.append({"path": str(path), "error": report})
             if args.format == "text":
-                print(f"== {path}　无法校验：{exc}")
+                print(f"== {path}　无法校验：{report}")
             continue
         if args.flag or args.in_place:
             target = path if args.in_place else Path(args.output) if args.output else path.with_name(
                 f"{path.stem}.校验{path.suffix}")
-            apply_flags(book, report)
+            marked = apply_flags(book, report)
             book.save(target)
             if args.format == "text":
-                print(f"已标记 {sum(len(f.cells) for f in report.findings)} 处单元格 → {target}")
-        data = report_dict(str(path), report)
-        reports.append(data)
+                print(f"已标记 {marked} 处单元格 → {target}")
+        reports.append(report_dict(str(path), report))
         if args.format == "text":
             print(report_text(str(path), report))
         if report.blocking and worst == EXIT_OK:
@@ -206,11 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="工作簿（本工具模板）")
     p.add_argument("-o", "--output", help="输出文件；省略时就地更新")
     p.add_argument("--unit", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
+    p.add_argument("--all-units", action="store_true",
+                   help="在 -o 指定的文件夹中写出部门预算和每个单位的单位预算（各一个工作簿）")
     p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
     p.set_defaults(run=cmd_fill)
 
     p = sub.add_parser("check", help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
-    p.add_argument("files", nargs="+", help="一个或多个工作簿")
+    p.add_argument("files", nargs="+", help="一个或多个工作簿或文件夹（文件夹：其中全部 .xlsx / .xlsm，含子文件夹）")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--select", action="append", help="只运行这些规则编码前缀，如 BD1,BD201")
     p.add_argument("--ignore", action="append", help="不运行这些规则编码前缀")
@@ -258,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except InputError as exc:
         print(f"无法处理，共 {len(exc.problems)} 处问题，未写出任何文件：", file=sys.stderr)
         for problem in exc.problems:

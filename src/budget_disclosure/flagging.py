@@ -14,19 +14,28 @@ from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.port import KEEP_NOTE, WorkbookPort
 
 COLOURS = {ERROR: "solid:FFC7CE", WARNING: "solid:FFEB9C", ROUNDING: "solid:DDEBF7"}
+SUSPECT_COLOUR = "solid:FF8080"  # the most likely wrong cell of several failed identities
 NOTE_AUTHOR = "budget-disclosure 校验"
 FINDINGS_HEADER = ("序号", "严重程度", "规则", "规则名称", "表", "单元格", "问题", "应为", "实际", "差额",
-                   "按预算明细的元数", "出错说明")
+                   "按预算明细的元数", "出错说明", "相关单元格")
 
 
 def _amount(value) -> object:
     return float(value) if value is not None and not isinstance(value, str) else value
 
 
-def note_text(findings: list[Finding]) -> str:
-    lines = []
+def _place(address) -> str:
+    return f"{address.sheet}!{address.a1}"
+
+
+def note_text(findings: list[Finding], suspect: bool = False) -> str:
+    lines = [f"【疑似出错】以下 {len(findings)} 项核对都涉及本格，最可能是本格填错"] if suspect and len(findings) > 1 else []
+    if suspect and len(findings) == 1:
+        lines.append("【疑似出错】预算明细表明本格有误")
     for f in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         lines.append(f"【{f.severity} {f.rule}】{f.message}")
+        if f.related and f.severity == ERROR:
+            lines.append("相关单元格：" + "、".join(_place(a) for a in f.related[:8]) + ("等" if len(f.related) > 8 else ""))
         if f.detail_note:
             lines.append(f.detail_note)
         if f.acknowledged:
@@ -53,12 +62,13 @@ def clear_flags(port: WorkbookPort) -> int:
 
 
 def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
-    """Flag every finding's cells (replacing earlier flags) and write the 校验结果 sheet."""
+    """Flag the findings (replacing earlier flags) and write the 校验结果 sheet; returns how many
+    cells were marked. An error or 尾差 marks one cell — its suspect, or where it failed — and
+    lists its other cells as 相关; a warning marks every cell it names."""
     clear_flags(port)
     per_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
     for finding in report.findings:
-        # A 尾差 is explained on its total; its parts are listed in the finding, not coloured.
-        marked = finding.cells[:1] if finding.severity == ROUNDING else finding.cells
+        marked = finding.cells if finding.severity == WARNING else [finding.marked] if finding.cells else []
         for address in marked:
             per_cell[(address.sheet, address.row, address.col)].append(finding)
     by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -73,18 +83,21 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
         for (row, col), original in zip(cells, originals):
             findings = per_cell[(sheet, row, col)]
             worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity] + (0.5 if f.acknowledged else 0))
-            note = note_text(findings)
+            suspect = any(f.suspect is not None and (f.suspect.sheet, f.suspect.row, f.suspect.col) == (sheet, row, col)
+                          for f in findings)
+            note = note_text(findings, suspect)
             if original[1] == KEEP_NOTE:
                 note = KEEP_NOTE
             elif original[1]:
                 note = f"{note}\n—— 原批注 ——\n{original[1]}"
-            marks.append((COLOURS[worst.severity], note, NOTE_AUTHOR))
+            colour = SUSPECT_COLOUR if suspect and not worst.acknowledged else COLOURS[worst.severity]
+            marks.append((colour, note, NOTE_AUTHOR))
             bookkeeping.append([sheet, row, col, json.dumps(list(original), ensure_ascii=False), worst.rule])
         port.set_marks(sheet, cells, marks)
     port.add_sheet(FLAGS_SHEET, hidden=True)
     port.write_block(FLAGS_SHEET, 1, 1, bookkeeping)
     _write_findings_sheet(port, report)
-    return len(per_cell)
+    return len(bookkeeping) - 1
 
 
 def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
@@ -100,13 +113,14 @@ def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
     links = []
     for i, f in enumerate(report.findings, 1):
         title = TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else "整个公开包"
-        cell = f"{f.sheet}!{f.cell}" if f.cells else ""
+        marked = f.marked
+        cell = _place(marked) + ("（疑似出错）" if f.suspect is not None else "") if marked else ""
         rows.append([i, f.severity, f.rule, f.name, title, cell, f.message, _amount(f.expected), _amount(f.actual),
-                     _amount(f.difference), f.detail_note, f.acknowledged])
-        if f.cells:
-            links.append((top + i, 6, f"'{f.sheet}'!{f.cell}"))
+                     _amount(f.difference), f.detail_note, f.acknowledged, "、".join(_place(a) for a in f.related)])
+        if marked:
+            links.append((top + i, 6, f"'{marked.sheet}'!{marked.a1}"))
     port.write_block(FINDINGS_SHEET, 1, 1, head + rows)
     port.style_block(FINDINGS_SHEET, 1, 1, 1, 1, styles.GUIDE_TITLE)
     port.style_block(FINDINGS_SHEET, top, 1, top, len(FINDINGS_HEADER), styles.INPUT_HEADER)
     port.set_links(FINDINGS_SHEET, links)
-    port.set_widths(FINDINGS_SHEET, (6, 8, 8, 22, 26, 30, 70, 12, 12, 10, 40, 30))
+    port.set_widths(FINDINGS_SHEET, (6, 8, 8, 22, 26, 30, 70, 12, 12, 10, 40, 30, 40))

@@ -14,7 +14,10 @@ from decimal import Decimal
 
 from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
-from budget_disclosure.engine.narrative import Figures, generate
+from budget_disclosure.engine.comparison import REASON_KEY, missing_reasons, sangong_change, spending_changes
+from budget_disclosure.engine.issues import InputProblem
+from budget_disclosure.engine.narrative import Figures, direction, generate
+from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
 from budget_disclosure.layout.tables import TABLE_BY_KEY
@@ -172,6 +175,19 @@ def read_sheet_blocks(port: WorkbookPort) -> list[tuple]:
 
 
 def generate_for(unit: str, year: int, figures: Figures, texts: PackageTexts,
-                 detail: BudgetDetail | None) -> list[tuple]:
+                 detail: BudgetDetail | None, compare: bool = True) -> list[tuple]:
     projects = projects_from_detail(detail, texts) if detail is not None else projects_from_texts(texts)
-    return generate(unit, year, figures, texts, projects)
+    return generate(unit, year, figures, texts, projects, compare)
+
+
+def statement_warnings(figures: Figures, texts: PackageTexts, compare: bool) -> list[InputProblem]:
+    """What the generated 情况说明 cannot say by itself: a change without its reason, no 上年预算."""
+    if not compare:
+        return []
+    changes = spending_changes(figures.kinds, texts)
+    if changes is None:
+        return [InputProblem(P.LAST_YEAR.name, "", "未填写上年基本支出、项目支出，情况说明未写比上年增减")]
+    sangong = sangong_change(figures.sangong["合计"], texts)
+    return [InputProblem(P.REASONS.name, "", f"{c.what}比上年{direction(c.delta)} {abs(c.delta):.2f} 万元，"
+                         f"请填写“{REASON_KEY[c.what]}”（校验要求说明原因）")
+            for c in missing_reasons(changes + ([sangong] if sangong else []))]

@@ -33,7 +33,7 @@ def yuan(value: Decimal) -> str:
 class CheckContext:
     def __init__(self, package: ReadPackage, classifications: Classifications,
                  exact: dict[Ref, Decimal] | None = None, texts=None, paragraphs=(), detail=None,
-                 statement_sheet: str = "情况说明"):
+                 statement_sheet: str = "情况说明", compares_last_year: bool = True):
         self.package = package
         self.classifications = classifications
         self.exact = exact or {}
@@ -41,6 +41,8 @@ class CheckContext:
         self.paragraphs = list(paragraphs)  # (row, text) of the 情况说明
         self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
         self.statement_sheet = statement_sheet
+        # False for a unit's own package: the 上年预算 sheet holds the department's figures
+        self.compares_last_year = compares_last_year
         self.rule: Rule | None = None
         self._memo: dict[str, object] = {}
 

@@ -25,6 +25,17 @@ class Finding:
     difference: Decimal | None = None
     detail_note: str = ""  # the true 元 figures behind the cells, when the workbook holds the detail
     acknowledged: str = ""  # the 出错说明 given for it
+    # The one cell this finding marks (errors: the most likely wrong cell, checking/suspects.py);
+    # the finding's other cells are 相关 (listed, not coloured).
+    suspect: Address | None = None
+
+    @property
+    def marked(self) -> Address | None:
+        return self.suspect or (self.cells[0] if self.cells else None)
+
+    @property
+    def related(self) -> list[Address]:
+        return [c for c in self.cells if c != self.marked]
 
     @property
     def sheet(self) -> str:

@@ -7,7 +7,8 @@ import re
 from decimal import Decimal
 
 from budget_disclosure.engine.money import ZERO, AmountError, parse_amount
-from budget_disclosure.engine.narrative import Figures
+from budget_disclosure.engine.comparison import OPTIONAL_KINDS
+from budget_disclosure.engine.narrative import Figures, quoted
 from budget_disclosure.layout import package_inputs as P
 
 NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -34,6 +35,7 @@ def level_facts(figures: Figures, texts, projects: list[tuple[str, Decimal]]) ->
         ("财政专户核拨收入", inc["财政专户"]), ("财政专户管理资金收入", inc["财政专户"]), ("单位资金收入", inc["单位资金"]),
         ("上年结转结余", inc["上年结转结余"]), ("预算收入", inc["收入总计"]), ("支出预算", figures.spending),
         ("预算收支安排", figures.spending), ("基本支出", figures.basic), ("人员经费", figures.personnel),
+        ("一般公共预算基本支出", figures.general_basic),
         ("日常公用经费", figures.operating), ("机关运行经费共计安排", figures.operating), ("项目支出", figures.project),
         ("“三公”经费预算安排", s["合计"]), ("三公经费预算安排", s["合计"]), ("因公出国（境）费", s["因公出国（境）费"]),
         ("公务用车购置及运维费", s["公务用车购置及运维费"]), ("公务用车购置费为", s["公务用车购置费"]),
@@ -46,8 +48,30 @@ def level_facts(figures: Figures, texts, projects: list[tuple[str, Decimal]]) ->
         if texts.assets:
             parts = [k for k in P.ASSET_ROWS[1:-1] if not k.startswith("其中")]
             facts.append(("固定资产金额为", sum((_amount(texts.assets.get(k, (None, None))[1]) for k in parts), ZERO)))
-    facts += [(name, amount) for name, amount in projects]
+    facts += [(k, figures.kinds.get(k, ZERO)) for k in OPTIONAL_KINDS]
+    for name, amount in projects:
+        facts.append((mask_quoted(quoted(name)), amount))
+        if not name[-1:].isdigit():  # unquoted, as people write it; a trailing digit would run into the amount
+            facts.append((name, amount))
     return sorted(facts, key=lambda f: -len(f[0]))
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」|‘[^’]*’")
+
+
+def mask_quoted(text: str) -> str:
+    """Digits inside quotes and 《》 are part of a name or title, never an amount: mask them,
+    each digit to its own private-use character (names stay distinct; same length, so positions
+    stay valid)."""
+    return _QUOTED.sub(lambda m: m.group(0).translate(_MASK), text)
+
+
+_MASK = {ord(str(d)): 0xE000 + d for d in range(10)}
+_UNMASK = {v: k for k, v in _MASK.items()}
+
+
+def unmask(text: str) -> str:
+    return text.translate(_UNMASK)
 
 
 def find_levels(text: str, facts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, Decimal, int]]:

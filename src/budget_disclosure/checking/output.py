@@ -29,9 +29,11 @@ def report_text(path: str, report: CheckReport) -> str:
         if f.table != current:
             current = f.table
             lines.append(f"[{TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else '整个公开包'}]")
-        where = f"{f.sheet}!{f.cell}" if f.cells else "-"
+        where = str(f.marked) + ("（疑似出错）" if f.suspect is not None else "") if f.cells else "-"
         ack = f"（已说明：{f.acknowledged}）" if f.acknowledged else ""
         lines.append(f"  {f.severity} {f.rule} {where}：{f.message}{ack}")
+        if f.severity == ERROR and f.related:
+            lines.append(f"      相关：{'、'.join(str(a) for a in f.related[:8])}{'等' if len(f.related) > 8 else ''}")
         if f.detail_note:
             lines.append(f"      {f.detail_note}")
     return "\n".join(lines)
@@ -50,7 +52,9 @@ def report_dict(path: str, report: CheckReport) -> dict:
             {
                 "rule": f.rule, "name": f.name, "severity": SEVERITY_EN[f.severity], "severity_zh": f.severity,
                 "table": TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else "",
-                "sheet": f.sheet, "cell": f.cell, "cells": [str(a) for a in f.cells], "message": f.message,
+                "sheet": f.marked.sheet if f.cells else "", "cell": f.marked.a1 if f.cells else "",
+                "cells": [str(a) for a in f.cells], "suspect": str(f.suspect) if f.suspect else None,
+                "related": [str(a) for a in f.related], "message": f.message,
                 "expected": _json_value(f.expected), "actual": _json_value(f.actual),
                 "difference": _json_value(f.difference), "detail": f.detail_note, "acknowledged": f.acknowledged,
             }

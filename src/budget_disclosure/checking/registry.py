@@ -39,6 +39,8 @@ class Rule:
     # Edits that make the reference example pass this rule, for rules the published package
     # itself fails (its real defects); empty when the untouched example passes.
     fixes: tuple[Edit, ...] = field(default_factory=tuple)
+    # "package": check(ctx) on one package; "batch": check(packages) across the packages checked together
+    scope: str = "package"
 
     @property
     def doc(self) -> str:
@@ -48,13 +50,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str, title: str, breaks: Iterable[Edit] = (), fixes: Iterable[Edit] = ()):
+def rule(code: str, name: str, severity: str, title: str, breaks: Iterable[Edit] = (), fixes: Iterable[Edit] = (),
+         scope: str = "package"):
     def register(check: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
         if not check.__doc__ or "依据" not in check.__doc__:
             raise ValueError(f"{code}: docstring must give its 依据 and examples")
-        RULES[code] = Rule(code, name, severity, title, check, tuple(breaks), tuple(fixes))
+        RULES[code] = Rule(code, name, severity, title, check, tuple(breaks), tuple(fixes), scope)
         return check
     return register
 
@@ -65,9 +68,11 @@ def all_rules() -> list[Rule]:
     return [RULES[c] for c in sorted(RULES)]
 
 
-def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Iterator[Rule]:
+def selected(select: Iterable[str] = (), ignore: Iterable[str] = (), scope: str = "package") -> Iterator[Rule]:
     select, ignore = tuple(select), tuple(ignore)
     for r in all_rules():
+        if r.scope != scope:
+            continue
         if select and not r.code.startswith(select):
             continue
         if ignore and r.code.startswith(ignore):

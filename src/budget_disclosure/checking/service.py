@@ -10,6 +10,7 @@ from pathlib import Path
 from budget_disclosure.checking.context import CheckContext, Ref
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
 from budget_disclosure.checking.registry import selected
+from budget_disclosure.checking.suspects import assign_suspects
 from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
@@ -36,6 +37,8 @@ class CheckReport:
     has_detail: bool
     detail_problem: str = ""
     notes: list[str] = field(default_factory=list)
+    # the units the 预算明细 names, when the package is the department's own (not one unit's)
+    detail_units: dict[str, str] = field(default_factory=dict)
 
     @property
     def unit(self) -> str:
@@ -111,19 +114,22 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None) -> CheckReport:
     package = read_package(_grids(port))
-    from budget_disclosure.fill import derive_from_book, load_classifications
+    from budget_disclosure.loading import derive_from_book, load_classifications, texts_for, unit_of_tables
 
     year = next((t.year for t in package.tables.values() if t.year), None)
     classifications = load_classifications(port, year, codes_file)
 
     exact: dict[Ref, Decimal] = {}
-    detail = None
+    derived = None
     detail_problem = ""
     names = port.sheet_names()
     if INFO_SHEET in names and DETAIL_SHEET in names:
         try:
             derived = derive_from_book(port, classifications=classifications)
-            exact, detail = exact_values(derived.tables), derived.detail
+            unit = unit_of_tables([t.unit_code for t in package.tables.values()], derived.detail)
+            if unit is not None:  # a unit's own package: compared with that unit's lines only
+                derived = derive_from_book(port, unit=unit, classifications=classifications)
+            exact = exact_values(derived.tables)
         except InputError as exc:
             detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
                 f" 等 {len(exc.problems)} 处" if len(exc.problems) > 1 else "")
@@ -132,11 +138,15 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     from budget_disclosure.xlio.package_io import read_package_texts
 
     texts = read_package_texts(port)
+    if derived is not None:
+        texts = texts_for(derived, texts)
     if statement_docx is not None:
         paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
     else:
         paragraphs, where = statement.sheet_paragraphs(port), NARRATIVE_SHEET
-    context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs, detail, where)
+    context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs,
+                           derived.detail if derived else None, where,
+                           compares_last_year=not (derived and derived.is_unit_package))
     findings: list[Finding] = []
     rules_run = []
     for rule in selected(select, ignore):
@@ -144,5 +154,19 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         rules_run.append(rule.code)
         findings.extend(f for f in rule.check(context) if f is not None)
     _apply_acknowledgements(findings, _acknowledgements(port))
+    assign_suspects(findings)
     findings.sort(key=Finding.sort_key)
-    return CheckReport(package, findings, rules_run, bool(exact), detail_problem, list(package.problems))
+    return CheckReport(package, findings, rules_run, bool(exact), detail_problem, list(package.problems),
+                       derived.department.units() if derived and not derived.is_unit_package else {})
+
+
+def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:
+    """Run the rules across packages checked together; their findings join the package they are about."""
+    by_path = dict(reports)
+    for rule in selected(select, ignore, scope="batch"):
+        for path, finding in rule.check(reports):
+            report = by_path[path]
+            report.findings.append(finding)
+            report.rules_run.append(rule.code)
+    for report in by_path.values():
+        report.findings.sort(key=Finding.sort_key)

@@ -13,7 +13,8 @@ from typing import Callable, Iterable, Sequence
 
 from budget_disclosure.engine.codes import Kind, ancestors
 from budget_disclosure.engine.model import BudgetDetail, BudgetLine, DerivedTable, TableRow
-from budget_disclosure.engine.money import ZERO
+from budget_disclosure.engine.emptiness import is_empty
+from budget_disclosure.engine.money import ZERO, yuan_to_wan
 from budget_disclosure.engine.vocab import (
     APPROPRIATION_TYPES, BASIC, GENERAL, GOV_FUND, PROJECT, STATE_CAPITAL, UNIT_FUND_COLUMNS,
 )
@@ -68,7 +69,13 @@ def _total(lines: Iterable[BudgetLine], keep: Callable[[BudgetLine], bool] = lam
     return sum((l.amount for l in lines if keep(l)), ZERO)
 
 
-def _table(spec: L.TableSpec, detail: BudgetDetail, rows: tuple[TableRow, ...], empty: bool) -> DerivedTable:
+def _table(spec: L.TableSpec, detail: BudgetDetail, rows: tuple[TableRow, ...]) -> DerivedTable:
+    """The derived table, with its 空表 note when it prints as empty (engine/emptiness.py)."""
+    amount_cols = spec.amount_columns
+    printed = [yuan_to_wan(row.cells[c]) for row in rows for c in amount_cols if isinstance(row.cells[c], Decimal)]
+    body = sum(1 for row in rows if row.level in ("类", "款", "项")
+               and any(isinstance(row.cells[c], Decimal) for c in amount_cols))
+    empty = is_empty(bool(spec.hierarchy), printed, body)
     return DerivedTable(spec.key, detail.header, rows, spec.empty_note if empty else "")
 
 
@@ -104,7 +111,7 @@ def income_expenditure_summary(detail: BudgetDetail, name_of: NameOf) -> Derived
                  code=key, level="固定行")
         for labels, inc, out, key in zip(L.T1.fixed_rows, income_col, spend_col, keys)
     )
-    return _table(L.T1, detail, rows, False)
+    return _table(L.T1, detail, rows)
 
 
 def income_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
@@ -118,7 +125,7 @@ def income_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
 
     sums = _leaf_sums(detail.lines, lambda l: l.func_code, columns, 10)
     rows = _hierarchy_rows("functional", sums, 10, name_of)
-    return _table(L.T2, detail, rows, not rows)
+    return _table(L.T2, detail, rows)
 
 
 def expenditure_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
@@ -126,7 +133,7 @@ def expenditure_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
     kind_index = {name: 1 + i for i, name in enumerate(L.T3_KIND_COLUMNS)}
     sums = _leaf_sums(detail.lines, lambda l: l.func_code, lambda l: (0, kind_index[l.kind.column]), 6)
     rows = _hierarchy_rows("functional", sums, 6, name_of)
-    return _table(L.T3, detail, rows, not rows)
+    return _table(L.T3, detail, rows)
 
 
 def appropriation_summary(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
@@ -157,7 +164,7 @@ def appropriation_summary(detail: BudgetDetail, name_of: NameOf) -> DerivedTable
     for labels, inc, out, key in zip(L.T4.fixed_rows, income_col, spend_rows, keys):
         out_cells = _blank_zero(out) if out is not None else (None,) * 4
         rows.append(TableRow((labels[0], _blank_one(inc), labels[1]) + out_cells, code=key, level="固定行"))
-    return _table(L.T4, detail, tuple(rows), False)
+    return _table(L.T4, detail, tuple(rows))
 
 
 def _appropriation_functional(spec: L.TableSpec, appropriation: str, detail: BudgetDetail,
@@ -167,7 +174,7 @@ def _appropriation_functional(spec: L.TableSpec, appropriation: str, detail: Bud
     column = {BASIC: 1, PROJECT: 2}
     sums = _leaf_sums(lines, lambda l: l.func_code, lambda l: (0, column[l.kind.column]), 3)
     rows = _hierarchy_rows("functional", sums, 3, name_of)
-    return _table(spec, detail, rows, not rows)
+    return _table(spec, detail, rows)
 
 
 def general_budget_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
@@ -181,7 +188,7 @@ def general_basic_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
     part = {"人员经费": 1, "公用经费": 2}
     sums = _leaf_sums(lines, lambda l: l.econ_code, lambda l: (0, part[l.kind.basic_part]), 3)
     rows = _hierarchy_rows("economic", sums, 3, name_of)
-    return _table(L.T6, detail, rows, not rows)
+    return _table(L.T6, detail, rows)
 
 
 def gov_fund_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
@@ -217,7 +224,7 @@ def three_public_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
     keys = ("合计", "小计", "因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
     rows = tuple(TableRow(labels + _blank_zero(v), code=k, level="固定行")
                  for labels, v, k in zip(L.T9.fixed_rows, values, keys))
-    return _table(L.T9, detail, rows, total[0] == ZERO)
+    return _table(L.T9, detail, rows)
 
 
 DERIVATIONS: dict[str, Callable[[BudgetDetail, NameOf], DerivedTable]] = {

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
+from budget_disclosure.engine.comparison import (
+    OPTIONAL_KINDS, SPENDING_KINDS, Change, last_year_number, sangong_change, spending_changes,
+)
 from budget_disclosure.engine.money import ZERO, parse_amount
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout import package_inputs as P
@@ -43,14 +46,17 @@ class Figures:
     personnel: Decimal
     operating: Decimal
     sangong: dict[str, Decimal]
+    kinds: dict[str, Decimal]  # 支出总表 合计 by 支出类型 (基本支出 … 对附属单位补助支出)
 
     @classmethod
     def from_tables(cls, value: Value) -> "Figures":
+        kinds = {k: value("T3", "", 3 + i) for i, k in enumerate(SPENDING_KINDS)}
         return cls(
             income={k: value("T1", key, 1) for k, key in _T1.items()},
-            spending=value("T3", "", 2), basic=value("T3", "", 3), project=value("T3", "", 4),
+            spending=value("T3", "", 2), basic=kinds["基本支出"], project=kinds["项目支出"],
             general_basic=value("T6", "", 2), personnel=value("T6", "", 3), operating=value("T6", "", 4),
             sangong={k: value("T9", key, 1) for k, key in _T9.items()},
+            kinds=kinds,
         )
 
 
@@ -65,25 +71,35 @@ def _amount(value: object) -> Decimal:
         return ZERO
 
 
-def _change_sentence(what: str, now: Decimal, before: Decimal, last_year: int, reason: str) -> str:
-    change = now - before
-    if change == 0:
-        return f"{what}与{last_year}年持平。"
-    text = f"{what}{direction(change)}{w(abs(change))}万元"
-    return text + (f"，主要为{reason.rstrip('。')}。" if reason else "。")
+def _change_sentence(change: Change, last_year: int) -> str:
+    if change.delta == 0:
+        return f"{change.what}与{last_year}年持平。"
+    text = f"{change.what}{direction(change.delta)}{w(abs(change.delta))}万元"
+    return text + (f"，主要为{change.reason.rstrip('。')}。" if change.reason else "。")
+
+
+def quoted(name: str) -> str:
+    """A name in a sentence, quoted so that a name ending in a digit never runs into the amount after it."""
+    return f"“{name}”"
+
+
+def duty_paragraphs(duties: list[str]) -> list[str]:
+    """The 部门职责 paragraphs without one that only repeats the heading the statement prints itself."""
+    return [p for p in duties if p.strip().rstrip("：:").strip() != "部门职责"]
 
 
 def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
-             projects: list[tuple[str, Decimal]]) -> list[Block]:
-    """``projects``: (name, 万元) of the 项目支出 in the order they are listed."""
-    last = texts.last_year
-    last_year = int(_amount(last.get(P.LAST_YEAR.columns[0])) or year - 1)
+             projects: list[tuple[str, Decimal]], compare: bool = True) -> list[Block]:
+    """``projects``: (name, 万元) of the 项目支出 in the order they are listed; ``compare``: state the
+    changes against the 上年预算 sheet (False for a unit's own package: that sheet is the department's)."""
+    compared = texts if compare else None
+    last_year = last_year_number(texts, year)
     blocks: list[Block] = [("title", f"{unit} {year} 年部门预算信息公开情况说明"),
                            ("p", OPENING.format(unit=unit, year=year))]
 
     blocks.append(("h1", "一、部门职责及机构设置情况"))
     blocks.append(("p", "部门职责："))
-    blocks += [("p", p) for p in texts.duties]
+    blocks += [("p", p) for p in duty_paragraphs(texts.duties)]
     blocks.append(("p", "机构设置："))
     blocks.append(("table", "部门机构设置情况", [list(P.ORGANISATION.columns)], texts.organisation))
 
@@ -102,21 +118,23 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
     else:
         basic = (f"其中基本支出{w(figures.basic)}万元（其中一般公共预算基本支出{w(figures.general_basic)}万元，包括人员经费"
                  f"{w(figures.personnel)}万元和日常公用经费{w(figures.operating)}万元）")
-    listed = "；".join(f"{i}、{name}{w(amount)}万元" for i, (name, amount) in enumerate(projects, 1))
+    listed = "；".join(f"{i}、{quoted(name)}{w(amount)}万元" for i, (name, amount) in enumerate(projects, 1))
     project = f"项目支出{w(figures.project)}万元" + (f"，主要为{listed}" if listed else "")
+    others = "".join(f"；{k}{w(figures.kinds[k])}万元" for k in OPTIONAL_KINDS if figures.kinds.get(k, ZERO) != ZERO)
     blocks.append(("p", f"收支预算总表支出栏、基本支出表、项目支出表按经济分类和支出功能分类科目编制，反映{unit}年度部门预算中"
-                        f"支出预算的总体情况。{year}年支出预算{w(figures.spending)}万元，{basic}；{project}。"))
+                        f"支出预算的总体情况。{year}年支出预算{w(figures.spending)}万元，{basic}；{project}{others}。"))
     blocks.append(("h2", "3、比上年增减情况"))
-    before_basic, before_project = _amount(last.get(P.LAST_YEAR.columns[1])), _amount(last.get(P.LAST_YEAR.columns[2]))
-    before_total = before_basic + before_project
-    change = figures.basic + figures.project - before_total
-    if change == 0:
-        head = f"{year}年预算收支安排{w(figures.spending)}万元，与{last_year}年预算持平"
+    changes = spending_changes(figures.kinds, compared)
+    if changes is None:
+        blocks.append(("p", f"{year}年预算收支安排{w(figures.spending)}万元。"))
     else:
-        head = f"{year}年预算收支安排{w(figures.spending)}万元，较{last_year}年预算{direction(change)}{w(abs(change))}万元"
-    parts = [_change_sentence("基本支出", figures.basic, before_basic, last_year, texts.reasons.get(P.REASONS.columns[0], "")),
-             _change_sentence("项目支出", figures.project, before_project, last_year, texts.reasons.get(P.REASONS.columns[1], ""))]
-    blocks.append(("p", f"{head}，其中：{''.join(parts)}"))
+        total, parts = changes[0], changes[1:]
+        if total.delta == 0:
+            head = f"{year}年预算收支安排{w(figures.spending)}万元，与{last_year}年预算持平"
+        else:
+            head = (f"{year}年预算收支安排{w(figures.spending)}万元，较{last_year}年预算{direction(total.delta)}"
+                    f"{w(abs(total.delta))}万元")
+        blocks.append(("p", f"{head}，其中：{''.join(_change_sentence(c, last_year) for c in parts)}"))
 
     blocks.append(("h1", "三、机关运行经费安排情况"))
     use = texts.reasons.get(P.REASONS.columns[3], "")
@@ -125,17 +143,16 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
 
     blocks.append(("h1", "四、财政拨款“三公”经费预算情况及增减变化原因"))
     s = figures.sangong
-    before = sum((_amount(last.get(f"上年{k}（万元）")) for k in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费",
-                                                              "公务接待费")), ZERO)
+    sangong_delta = sangong_change(s["合计"], compared)
     sangong = (f"{year}年，我部门财政拨款“三公”经费预算安排{w(s['合计'])}万元，其中因公出国（境）费{w(s['因公出国（境）费'])}万元；"
                f"公务用车购置及运维费{w(s['公务用车购置及运维费'])}万元（其中：公务用车购置费为{w(s['公务用车购置费'])}万元，"
                f"公务用车运维费{w(s['公务用车运行维护费'])}万元）；公务接待费{w(s['公务接待费'])}万元。")
-    delta = s["合计"] - before
-    reason = texts.reasons.get(P.REASONS.columns[2], "")
-    if delta == 0:
+    if sangong_delta is not None and sangong_delta.delta == 0:
         sangong += f"与{last_year}年持平，无增减变化。"
-    else:
-        sangong += f"比{last_year}年{direction(delta)}{w(abs(delta))}万元" + (f"，主要原因是{reason.rstrip('。')}。" if reason else "。")
+    elif sangong_delta is not None:
+        reason = sangong_delta.reason
+        sangong += (f"比{last_year}年{direction(sangong_delta.delta)}{w(abs(sangong_delta.delta))}万元"
+                    + (f"，主要原因是{reason.rstrip('。')}。" if reason else "。"))
     blocks.append(("p", sangong))
 
     blocks.append(("h1", "五、部门整体绩效目标"))

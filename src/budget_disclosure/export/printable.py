@@ -54,7 +54,7 @@ def print_table(table: ReadTable) -> PrintTable:
             cells += [_amount(table, key, col) for col in range(2, len(spec.columns))]
             rows.append((n, *cells))
     unit_line = f"{table.unit_code} {table.unit_name}".strip()
-    note = table.note if not table.has_amounts() else ""
+    note = table.note if table.is_empty() else ""
     return PrintTable(spec, unit_line, table.year, tuple(rows), note)
 
 

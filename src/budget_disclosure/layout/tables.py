@@ -134,6 +134,7 @@ T1 = TableSpec(
             CLASS_ROW_LABELS + ("本年支出合计", "年终结转结余", "支出总计"),
         )
     ),
+    empty_note="注：无收支预算，空表列示。",
     landscape=False,
 )
 
@@ -151,13 +152,14 @@ T2 = TableSpec(
          "上级补助收入", "附属单位上缴收入", "其他收入", ""),
     ),
     columns=(Column(CODE, 10), Column(NAME, 28)) + tuple(Column(AMOUNT, 11) for _ in range(10)),
+    empty_note="注：无收入预算，空表列示。",
     hierarchy="functional",
 )
 T2_INCOME_COLUMNS = ("财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
 
 T3 = _functional_table("T3", "表3 支出总表", "部门预算支出总表",
                        ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"),
-                       keywords=(r"支出.*总表",), exclude=("收支", "收入"))
+                       "注：无支出预算，空表列示。", keywords=(r"支出.*总表",), exclude=("收支", "收入"))
 T3_KIND_COLUMNS = ("基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
 
 T4 = TableSpec(
@@ -183,6 +185,7 @@ T4 = TableSpec(
             CLASS_ROW_LABELS + ("本年支出合计", "年末财政拨款结转和结余", "", "", "", "支出总计"),
         )
     ),
+    empty_note="注：无财政拨款收支预算，空表列示。",
 )
 
 T5 = _functional_table("T5", "表5 一般公共预算支出表", "部门预算一般公共预算财政拨款支出表",

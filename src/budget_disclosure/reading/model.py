@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget_disclosure.engine.issues import column_letter
+from budget_disclosure.engine.emptiness import is_empty
 from budget_disclosure.engine.money import ZERO
 from budget_disclosure.layout.tables import TableSpec
 
@@ -78,8 +79,10 @@ class ReadTable:
         cell = self.cells.get((row_key, col))
         return cell.value if cell is not None and cell.value is not None else ZERO
 
-    def has_amounts(self) -> bool:
-        return any(c.value not in (None, ZERO) for c in self.cells.values())
+    def is_empty(self) -> bool:
+        """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py)."""
+        body = {row for (row, _), c in self.cells.items() if row and not row.startswith("#") and c.value is not None}
+        return is_empty(bool(self.spec.hierarchy), (c.value for c in self.cells.values()), len(body))
 
     def codes(self) -> list[str]:
         return [k for k in self.rows if k and not k.startswith("#")]

@@ -72,7 +72,7 @@ def _column(spec: TableSpec, column: object) -> int:
 
 def tables_from_values(detail: list[list[object]], info: list[list[object]] | None = None) -> dict[str, DerivedTable]:
     """Derive the nine tables from 预算明细 values (header row first), as fill would."""
-    from budget_disclosure.fill import derive_from_book
+    from budget_disclosure.loading import derive_from_book
     from budget_disclosure.layout.inputs import DETAIL_COLUMNS
 
     detail = _blank_office_js_zeros(detail, [c.header for c in DETAIL_COLUMNS if c.is_amount])

@@ -28,10 +28,10 @@ def empty_table_note(ctx):
     通过示例：表7、表8 无数据并注明空表列示；表5 有数据、无空表说明。"""
     for t in ctx.package.tables.values():
         says_empty = "空表" in t.note or "无" in t.note and "表" in t.note
-        if not t.has_amounts() and not says_empty:
+        if t.is_empty() and not says_empty:
             yield ctx.finding(t.key, f"{t.spec.title}没有数据，应在表下注明，如“{t.spec.empty_note or '注：无…，空表列示。'}”",
                               [t.title])
-        elif t.has_amounts() and says_empty:
+        elif not t.is_empty() and says_empty:
             yield ctx.finding(t.key, f"{t.spec.title}有数据，却注明“{t.note}”", [t.note_address or t.title])
 
 

@@ -209,7 +209,7 @@ def t9_funds_have_tables(ctx):
         values = [t9.cell(k, col) for k in t9.rows]
         cells = [c for c in values if c is not None and c.value not in (None, ZERO)]
         other = ctx.table(key)
-        if cells and other is not None and not other.has_amounts():
+        if cells and other is not None and other.is_empty():
             yield ctx.finding("T9", f"三公表{t9.spec.names[col]}有金额，但{other.spec.title}为空表",
                               [c.address for c in cells])
 

@@ -23,7 +23,7 @@ def table_matches_detail(ctx):
             continue
         expected = yuan_to_wan(exact)
         cell = t.cell(row, col)
-        if cell is None and not t.has_amounts():
+        if cell is None and t.is_empty():
             missing_tables.add(key)
             continue
         actual = cell.value if cell is not None and cell.value is not None else ZERO

@@ -10,11 +10,13 @@ from decimal import Decimal
 from budget_disclosure.checking.context import HALF_CENT
 from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.narrative_facts import (
-    CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, sentences, to_wan,
+    CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, mask_quoted, sentences, to_wan, unmask,
 )
 from budget_disclosure.checking.registry import Edit, rule
-from budget_disclosure.engine.money import ZERO, AmountError, parse_amount
-from budget_disclosure.layout import package_inputs as P
+from budget_disclosure.engine.comparison import (
+    SANGONG, SPENDING_KINDS, TOTAL, sangong_change, spending_changes,
+)
+from budget_disclosure.engine.money import ZERO
 from budget_disclosure.reading.model import Address
 
 SHEET = "@情况说明"
@@ -44,13 +46,9 @@ def _compute_figures(ctx):
     return figures, projects
 
 
-def _last(ctx, key: str) -> Decimal | None:
-    if ctx.texts is None or key not in ctx.texts.last_year:
-        return None
-    try:
-        return parse_amount(ctx.texts.last_year[key])
-    except AmountError:
-        return None
+def _paragraphs(ctx) -> list[tuple[int, str]]:
+    """The paragraphs with digits inside quotes and 《》 masked: they belong to names, not amounts."""
+    return ctx.memo("narrative-masked", lambda: [(row, mask_quoted(text)) for row, text in ctx.paragraphs])
 
 
 def _compare(ctx, row: int, stated: Decimal, expected: Decimal, what: str, printed: int = 2):
@@ -70,43 +68,36 @@ def amounts_match(ctx):
     if figures is None:
         return
     facts = level_facts(figures, ctx.texts, projects)
-    for row, text in ctx.paragraphs:
+    for row, text in _paragraphs(ctx):
         for label, stated, expected, _ in find_levels(text, facts):
-            finding = _compare(ctx, row, stated, expected, label)
+            finding = _compare(ctx, row, stated, expected, unmask(label))
             if finding:
                 yield finding
 
 
 def _changes(ctx, figures):
     """(row, sentence, what, stated change (signed), expected change or None)."""
-    last_basic, last_project = _last(ctx, P.LAST_YEAR.columns[1]), _last(ctx, P.LAST_YEAR.columns[2])
-    keys = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
-    last_sangong = [_last(ctx, f"上年{k}（万元）") for k in keys]
-    expected = {
-        "总额": (figures.basic + figures.project - last_basic - last_project)
-        if last_basic is not None and last_project is not None else None,
-        "基本支出": figures.basic - last_basic if last_basic is not None else None,
-        "项目支出": figures.project - last_project if last_project is not None else None,
-        "三公经费": figures.sangong["合计"] - sum(last_sangong, ZERO) if None not in last_sangong else None,
-    }
-    for row, text in ctx.paragraphs:
+    texts = ctx.texts if ctx.compares_last_year else None
+    expected: dict[str, Decimal | None] = dict.fromkeys((TOTAL, SANGONG, *SPENDING_KINDS))
+    for change in spending_changes(figures.kinds, texts) or []:
+        expected[change.what] = change.delta
+    if (sangong := sangong_change(figures.sangong["合计"], texts)) is not None:
+        expected[SANGONG] = sangong.delta
+    for row, text in _paragraphs(ctx):
         for sentence in sentences(text):
             for m in CHANGE.finditer(sentence):
                 before = sentence[:m.start()]
-                if before.endswith("基本支出"):
-                    what = "基本支出"
-                elif before.endswith("项目支出"):
-                    what = "项目支出"
-                elif "三公" in text and re.search(r"(比|较)\d{4}年$", before):
-                    what = "三公经费"
-                elif re.search(r"(比|较)\d{4}年(预算)?$", before):
-                    what = "总额"
-                else:
+                what = next((k for k in SPENDING_KINDS if before.endswith(k)), None)
+                if what is None and "三公" in text and re.search(r"(比|较)\d{4}年$", before):
+                    what = SANGONG
+                elif what is None and re.search(r"(比|较)\d{4}年(预算)?$", before):
+                    what = TOTAL
+                if what is None:
                     continue
                 stated = to_wan(m.group(2), m.group(3)) * (1 if m.group(1) == "增加" else -1)
                 yield row, sentence, m, what, stated, expected[what]
-            if "持平" in sentence and "三公" in text and expected["三公经费"] not in (None, ZERO):
-                yield row, sentence, None, "三公经费", ZERO, expected["三公经费"]
+            if "持平" in sentence and "三公" in text and expected[SANGONG] not in (None, ZERO):
+                yield row, sentence, None, SANGONG, ZERO, expected[SANGONG]
 
 
 @rule("BD802", "statement-changes-match", ERROR, "比上年增减的方向和金额应与本年、上年数一致",
@@ -146,7 +137,7 @@ def change_has_reason(ctx):
     if figures is None:
         return
     for row, sentence, m, what, stated, expected in _changes(ctx, figures):
-        if m is None or what == "总额":
+        if m is None or what == TOTAL:
             continue  # the total's reasons are those of its parts
         after = sentence[m.end():]
         reason = REASON.search(after)
@@ -160,9 +151,16 @@ def change_has_reason(ctx):
                    value=("sub", "日常运行支出。", "日常运行支出。按照预算管理有关规定，目前部门预算的编制实行综合预算管理，"
                                               "即全部收入和支出都反映在预算中。"))])
 def repeated_paragraph(ctx):
-    """依据：逐字重复的段落通常是复制粘贴遗留，需核对（§4.2 规范）。比较的单位为句子（20 字以上）。
-    失败示例：“按照预算管理有关规定……”在两个部分各出现一次。
+    """依据：逐字重复的段落通常是复制粘贴遗留，需核对（§4.2 规范）。比较的单位为句子（20 字以上）；
+    紧挨着的两段完全相同（如小标题“部门职责：”印了两次）不论长短都算。
+    失败示例：“按照预算管理有关规定……”在两个部分各出现一次；“部门职责：”连印两行。
     通过示例：每段文字只出现一次。"""
+    previous: tuple[int, str] | None = None
+    for row, text in ctx.paragraphs:
+        key = "".join(text.split())
+        if previous is not None and key and key == previous[1]:
+            yield ctx.finding("", f"这段文字与上一段（第 {previous[0]} 行）完全相同：“{text[:40]}”", [_where(ctx, row)])
+        previous = (row, key)
     seen: dict[str, int] = {}
     for row, text in ctx.paragraphs:
         for sentence in sentences(text):
@@ -181,7 +179,7 @@ def sentence_arithmetic(ctx):
     本年为零不能“增加”（§9 规则57，rounding-aware）。
     失败示例：“减少361.83万元，其中：基本支出减少204.91万元……项目支出减少146.92万元”（204.91 + 146.92 = 351.83）。
     通过示例：参考包原文 351.84 与 351.83 相差 0.01，报尾差；生成的说明两者一致。"""
-    for row, text in ctx.paragraphs:
+    for row, text in _paragraphs(ctx):
         for sentence in sentences(text):
             yield from _composite(ctx, row, text, sentence)
             yield from _rates(ctx, row, sentence)
@@ -194,10 +192,12 @@ def _composite(ctx, row: int, text: str, sentence: str):
         return
     rest = text[text.find(sentence) + m.end():]
     parts = []
-    for label in ("基本支出", "项目支出"):
-        pm = re.search(label + r"(增加|减少)" + NUMBER + UNIT, rest)
-        if pm:
+    for label in SPENDING_KINDS:
+        pm = re.search(r"(?<!公共预算)" + label + r"(增加|减少|与\d{4}年持平)" + f"(?:{NUMBER}{UNIT})?", rest)
+        if pm and pm.group(2):
             parts.append(to_wan(pm.group(2), pm.group(3)) * (1 if pm.group(1) == "增加" else -1))
+        elif pm:
+            parts.append(ZERO)
     if len(parts) < 2:
         return
     total = to_wan(m.group(2), m.group(3)) * (1 if m.group(1) == "增加" else -1)
@@ -245,13 +245,13 @@ def _rates(ctx, row: int, sentence: str):
 
 
 @rule("BD806", "listed-items-sum", ERROR, "“主要为”所列各项之和应等于其总额",
-      breaks=[Edit(SHEET, "主要为1、", 1, value=("sub", "人大代表培训经费35.00万元", "人大代表培训经费53.00万元"))])
+      breaks=[Edit(SHEET, "主要为1、", 1, value=("sub", "人大代表培训经费”35.00万元", "人大代表培训经费”53.00万元"))])
 def listed_items_sum(ctx):
     """依据：“项目支出459.57万元，主要为1、……35.00万元；2、……”所列各项是总额的分解，之和应等于总额
     （§9 规则56，rounding-aware）。
     失败示例：把第 1 项写成 53.00 万元，各项之和 477.57 ≠ 459.57。
     通过示例：8 个项目之和 459.57 = 项目支出 459.57。"""
-    for row, text in ctx.paragraphs:
+    for row, text in _paragraphs(ctx):
         for m in re.finditer(NUMBER + UNIT + r"，(?:主要内容|主要)(?:为|包括|是)?[：:]?(.*?)(?:。|$)", text):
             total = to_wan(m.group(1), m.group(2))
             items = re.findall(r"\d+、[^；;。]*?" + NUMBER + UNIT, m.group(3))

@@ -1,0 +1,87 @@
+"""Loading a package from a workbook: code lists, the validated 预算明细, the derived tables and
+the package texts, and which package it is (the department's, or one unit's). One step that
+fill, check and export share, so they always agree on what the workbook holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from budget_disclosure.engine.codes import Classifications, read_code_rows_csv
+from budget_disclosure.engine.derive import derive_all
+from budget_disclosure.engine.detail import read_detail
+from budget_disclosure.engine.issues import InputError, InputProblem
+from budget_disclosure.engine.model import BudgetDetail, DerivedTable
+from budget_disclosure.engine.package_texts import PackageTexts
+from budget_disclosure.layout.inputs import DETAIL_SHEET
+from budget_disclosure.xlio.inputs_io import read_codes_sheet, read_raw_input
+from budget_disclosure.xlio.port import WorkbookPort
+
+
+@dataclass
+class FillResult:
+    detail: BudgetDetail  # the lines of the package (one unit's for a unit package)
+    tables: dict[str, DerivedTable]
+    warnings: list[InputProblem] = field(default_factory=list)
+    statement: str = ""  # what happened to the 情况说明 sheet
+    department: BudgetDetail | None = None  # every line of the workbook
+
+    @property
+    def is_unit_package(self) -> bool:
+        return self.department is not None and self.detail.header.code != self.department.header.code
+
+
+def year_of(info: dict[str, object]) -> int | None:
+    text = str(info.get("year") or "").strip().removesuffix("年").split(".")[0]
+    return int(text) if text.isdigit() else None
+
+
+def load_classifications(port: WorkbookPort, year: int | None, codes_file: Path | None = None) -> Classifications:
+    """The bundled code lists, overridden by an official list (--codes) and the workbook's 科目代码表."""
+    classifications = Classifications.bundled()
+    if codes_file is not None:
+        classifications = classifications.overridden_by(read_code_rows_csv(Path(codes_file), year), f"用户:{codes_file}")
+    sheet_codes = read_codes_sheet(port, year)
+    if sheet_codes:
+        classifications = classifications.overridden_by(sheet_codes, "用户:科目代码表")
+    return classifications
+
+
+def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None,
+                     classifications: Classifications | None = None) -> FillResult:
+    """Read and validate the inputs and derive the tables (of one unit when ``unit`` is given),
+    without writing anything."""
+    raw = read_raw_input(port)
+    if classifications is None:
+        classifications = load_classifications(port, year_of(raw.info), codes_file)
+    result = read_detail(raw, classifications)
+    detail = result.detail
+    if unit is not None and unit != detail.header.code:
+        try:
+            detail = detail.for_unit(unit)
+        except KeyError:
+            known = "、".join(f"{c} {n}" for c, n in result.detail.units().items())
+            raise InputError([InputProblem(DETAIL_SHEET, "", f"预算明细中没有单位编码“{unit}”；现有单位：{known}")]) from None
+    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail)
+
+
+def unit_of_tables(table_codes: list[str], department: BudgetDetail) -> str | None:
+    """Which package the tables are: None for the department's own, else the unit code their page
+    headers name (a unit package is checked against that unit's lines only)."""
+    codes = [c for c in table_codes if c]
+    if not codes:
+        return None
+    code = max(set(codes), key=codes.count)
+    if code != department.header.code and code in department.units():
+        return code
+    return None
+
+
+def texts_for(result: FillResult, texts: PackageTexts) -> PackageTexts:
+    """The package texts as they apply to this package: a unit's package lists only the projects
+    found in that unit's lines (the 项目绩效目标 sheet is the department's)."""
+    if not result.is_unit_package:
+        return texts
+    own = {l.project_code for l in result.detail.lines if l.project_code} | {
+        l.project_name for l in result.detail.lines if l.project_name}
+    return replace(texts, projects=[p for p in texts.projects if (p.code and p.code in own) or p.name in own])
