@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from budget_disclosure.layout.inputs import DETAIL_COLUMNS, DETAIL_FIRST_ROW, DETAIL_SHEET, INFO_FIELDS, INFO_SHEET
@@ -32,11 +33,17 @@ def make_book(path: Path, lines: list[list[object]], info: dict | None = None,
     return path
 
 
-def sheet_snapshot(path: Path, sheet: str) -> list[tuple]:
-    """Every cell's value and style of a sheet, for equality checks."""
+@functools.lru_cache(maxsize=8)
+def _loaded(path: Path, mtime_ns: int, size: int):
     from openpyxl import load_workbook
 
-    ws = load_workbook(path)[sheet]
+    return load_workbook(path)
+
+
+def sheet_snapshot(path: Path, sheet: str) -> list[tuple]:
+    """Every cell's value and style of a sheet, for equality checks (each file version loaded once)."""
+    stat = Path(path).stat()
+    ws = _loaded(Path(path), stat.st_mtime_ns, stat.st_size)[sheet]
     return [
         (c.coordinate, c.value, c.number_format, c.font.b, c.font.sz, c.fill.fgColor.rgb, (c.border.left.style if c.border.left else None),
          c.alignment.horizontal, c.comment.text if c.comment else None)
