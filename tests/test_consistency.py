@@ -4,6 +4,7 @@ export publishes — on the bundled example with each edit that once made it con
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -177,3 +178,36 @@ def test_one_mistyped_amount_points_at_that_cell(filled_copy, tmp_path, capsys):
     assert table3 == ["D9"]  # the identities' other cells are listed as 相关, not coloured
     note = flagged["表3 支出总表"]["D9"].comment.text
     assert note.startswith("【疑似出错】") and "相关单元格" in note
+
+
+def test_all_units_writes_every_package_and_the_department_equals_their_sum(tmp_path, capsys):
+    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
+    out = tmp_path / "packages"
+    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["单位_101001_张家口市人民代表大会常务委员会办公室本级.xlsx", "单位_101002_张家口市人大代表服务中心.xlsx",
+                     "部门_101_张家口市人民代表大会常务委员会办公室.xlsx"]
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.count("== ") == 3 and "不通过" not in text
+    unit = out / names[1]
+    wb = load_workbook(unit)
+    wb["表3 支出总表"]["D9"].value += 1  # 2010104 人大会议 in the unit's own package
+    wb.save(unit)
+    assert main(["check", str(out), "--format", "json"]) == 1
+    import json
+    files = {Path(f["path"]).name: f for f in json.loads(capsys.readouterr().out)["files"]}
+    department = [f for f in files[names[2]]["findings"] if f["rule"] == "BD901"]
+    assert len(department) == 1 and "101002" in department[0]["message"] and "表3 支出总表!D9" in department[0]["message"]
+    assert department[0]["cell"] == "D10"  # the department's own row of 2010104
+
+
+def test_a_department_whose_unit_package_is_missing_is_not_compared(tmp_path, capsys):
+    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
+    out = tmp_path / "packages"
+    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+    (out / "单位_101002_张家口市人大代表服务中心.xlsx").unlink()
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 0
+    assert "所属单位 101002 的公开包不在本次校验的文件中" in capsys.readouterr().out
