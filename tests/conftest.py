@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled example, filled once per session, and paths to the seed."""
+"""Shared fixtures: the bundled example, filled once per session, and the reference package (tests/data)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pytest
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED_TABLES = SHARED / "seed" / "published_tables.json"
+DATA = ROOT / "tests" / "data"  # copies of the shared reference material (tests/data/README.md)
+SEED_TABLES = DATA / "seed" / "published_tables.json"
+SEED_TEXT = DATA / "seed" / "000_45a79a30fb7ab4bf.txt"
 
 
 def pytest_configure(config):
@@ -27,7 +28,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def published() -> list[dict]:
     if not SEED_TABLES.exists():
-        pytest.fail(f"reference package missing: {SEED_TABLES} (../shared must sit beside the project)")
+        pytest.fail(f"reference package missing: {SEED_TABLES}")
     return json.loads(SEED_TABLES.read_text("utf-8"))["tables"]
 
 

@@ -13,9 +13,9 @@ from budget_disclosure.checking.service import check_book
 from budget_disclosure.cli import main
 from budget_disclosure.statement import read_sheet_blocks
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
-from conftest import SHARED
+from conftest import SEED_TEXT as SEED_TEXT_PATH
 
-SEED_TEXT = (SHARED / "seed" / "000_45a79a30fb7ab4bf.txt").read_text("utf-8")
+SEED_TEXT = SEED_TEXT_PATH.read_text("utf-8")
 NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 

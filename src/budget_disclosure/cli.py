@@ -7,7 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from budget_disclosure import __version__
+from budget_disclosure import __version__, progress
+from budget_disclosure.progress import say
+from budget_disclosure.cli_zh import chinese_argparse
 from budget_disclosure.engine.codes import CodeListError
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.layout.tables import TABLES
@@ -49,8 +51,8 @@ def cmd_example(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     build_example().save(out)
-    print(f"已写出示例工作簿（九张表尚未生成）：{out}")
-    print(f"下一步：budget-disclosure fill {out} -o 输出.xlsx")
+    say(f"已写出示例工作簿（九张表尚未生成）：{out}")
+    say(f"下一步：budget-disclosure fill {out} -o 输出.xlsx")
     return EXIT_OK
 
 
@@ -61,10 +63,14 @@ def cmd_fill(args: argparse.Namespace) -> int:
     codes = _existing(args.codes, "科目表文件", (".csv",))
     if args.all_units:
         return _fill_all_units(source, args, codes)
-    book = _open_book(source)
-    result = fill_book(book, unit=args.unit, codes_file=codes)
     target = Path(args.output) if args.output else source
-    book.save(target)
+    with progress.steps(3, "读取工作簿") as bar:
+        book = _open_book(source)
+        bar.step("生成九张表和情况说明")
+        result = fill_book(book, unit=args.unit, codes_file=codes)
+        bar.step(f"保存 {target.name}")
+        book.save(target)
+        bar.step()
     _print_fill(result, target)
     return EXIT_OK
 
@@ -73,13 +79,13 @@ def _print_fill(result, target: Path) -> None:
     for warning in result.warnings:
         print(f"提示：{warning}", file=sys.stderr)
     header = result.detail.header
-    print(f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表 → {target}")
+    say(f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表 → {target}")
     for spec in TABLES:
         table = result.tables[spec.key]
         state = table.note or f"{len(table.rows)} 行"
-        print(f"  {spec.sheet}：{state}")
+        say(f"  {spec.sheet}：{state}")
     if result.statement:
-        print(f"  {result.statement}")
+        say(f"  {result.statement}")
 
 
 def _safe_name(text: str) -> str:
@@ -103,13 +109,15 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
     targets = [(None, f"部门_{department.header.code}_{department.header.name}")]
     targets += [(code, f"单位_{code}_{name}") for code, name in department.units().items()
                 if code != department.header.code]
-    for unit, name in targets:
-        book = _open_book(source)
-        result = fill_book(book, unit=unit, codes_file=codes)
-        target = out / f"{_safe_name(name)}{source.suffix}"
-        book.save(target)
-        _print_fill(result, target)
-    print(f"共写出 {len(targets)} 个公开包（部门 1 个，单位 {len(targets) - 1} 个）→ {out}；"
+    with progress.steps(len(targets), "生成公开包") as bar:
+        for unit, name in targets:
+            book = _open_book(source)
+            result = fill_book(book, unit=unit, codes_file=codes)
+            target = out / f"{_safe_name(name)}{source.suffix}"
+            book.save(target)
+            _print_fill(result, target)
+            bar.step(name)
+    say(f"共写出 {len(targets)} 个公开包（部门 1 个，单位 {len(targets) - 1} 个）→ {out}；"
           f"可用 budget-disclosure check {out} 一并校验（含部门 = 各单位之和）")
     return EXIT_OK
 
@@ -151,16 +159,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     codes = _existing(args.codes, "科目表文件", (".csv",))
     statement = _existing(args.statement, "情况说明文档", (".docx",))
     entries: list[tuple[Path, object, object]] = []  # (path, book, report or error text)
-    for path in files:
-        try:
-            book = _open_book(path)
-            report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
-            if not report.package.tables:
-                raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
-        except (UsageError, InputError) as exc:
-            entries.append((path, None, str(exc)))
-            continue
-        entries.append((path, book, report))
+    with progress.steps(len(files) if len(files) > 1 else 0, "校验") as bar:
+        for path in files:
+            bar.step(path.name)
+            try:
+                book = _open_book(path)
+                report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
+                if not report.package.tables:
+                    raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
+            except (UsageError, InputError) as exc:
+                entries.append((path, None, str(exc)))
+                continue
+            entries.append((path, book, report))
     checked = [(str(path), report) for path, book, report in entries if book is not None]
     check_batch(checked, _prefixes(args.select), _prefixes(args.ignore))
     reports, worst = [], EXIT_OK
@@ -177,10 +187,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             marked = apply_flags(book, report)
             book.save(target)
             if args.format == "text":
-                print(f"已标记 {marked} 处单元格 → {target}")
+                say(f"已标记 {marked} 处单元格 → {target}")
         reports.append(report_dict(str(path), report))
         if args.format == "text":
-            print(report_text(str(path), report))
+            print(report_text(str(path), report).splitlines()[0] if progress.QUIET else report_text(str(path), report))
         if report.blocking and worst == EXIT_OK:
             worst = EXIT_FINDINGS
     if args.format == "json":
@@ -195,7 +205,7 @@ def cmd_clear(args: argparse.Namespace) -> int:
     book = _open_book(path)
     restored = clear_flags(book)
     book.save(Path(args.output) if args.output else path)
-    print(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
+    say(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
     return EXIT_OK
 
 
@@ -212,8 +222,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     source = Path(args.input)
     book = _open_book(source)
+    from budget_disclosure.export.package import EXPORT_STEPS
+
     try:
-        result = export_book(book, Path(args.output), force=args.force, source=source.name)
+        with progress.steps(EXPORT_STEPS, "校验") as bar:
+            result = export_book(book, Path(args.output), force=args.force, source=source.name, on_step=bar.step)
     except ExportRefused as exc:
         if exc.no_tables:
             raise UsageError(f"{source}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”），无法导出") from exc
@@ -221,9 +234,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     except FontError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"已导出公开包（{result.verdict}）→ {result.out_dir}")
+    say(f"已导出公开包（{result.verdict}）→ {result.out_dir}")
     for path in result.files + [result.manifest]:
-        print(f"  {path.name}")
+        say(f"  {path.name}")
     return EXIT_OK
 
 
@@ -261,71 +274,80 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budget-disclosure", description="部门预算公开：生成、校验、导出")
-    parser.add_argument("--version", action="version", version=__version__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true",
+                        help="安静：不显示进度和提示信息，只输出错误（校验只输出每个文件的结论行）")
+    parser.add_argument("--version", action="version", version=f"budget-disclosure {__version__}",
+                        help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
-    p = sub.add_parser("example", help="写出内置示例工作簿（张家口市人大常委会办公室 2024，九张表未生成）")
-    p.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件")
+    p = sub.add_parser("example", parents=[common], help="写出内置示例工作簿（张家口市人大常委会办公室 2024，九张表未生成）")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件", help="输出 .xlsx 文件")
     p.set_defaults(run=cmd_example)
 
-    p = sub.add_parser("fill", help="由预算明细生成九张公开表")
-    p.add_argument("input", help="工作簿（本工具模板）")
-    p.add_argument("-o", "--output", help="输出文件；省略时就地更新")
-    p.add_argument("--unit", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
+    p = sub.add_parser("fill", parents=[common], help="由预算明细生成九张公开表")
+    p.add_argument("input", metavar="工作簿", help="工作簿（本工具模板）")
+    p.add_argument("-o", "--output", metavar="输出", help="输出文件（--all-units 时为文件夹）；省略时就地更新")
+    p.add_argument("--unit", metavar="单位编码", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
     p.add_argument("--all-units", action="store_true",
                    help="在 -o 指定的文件夹中写出部门预算和每个单位的单位预算（各一个工作簿）")
-    p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
+    p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
     p.set_defaults(run=cmd_fill)
 
-    p = sub.add_parser("check", help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
-    p.add_argument("files", nargs="+", help="一个或多个工作簿或文件夹（文件夹：其中全部 .xlsx / .xlsm，含子文件夹）")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--select", action="append", help="只运行这些规则编码前缀，如 BD1,BD201")
-    p.add_argument("--ignore", action="append", help="不运行这些规则编码前缀")
+    p = sub.add_parser("check", parents=[common], help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
+    p.add_argument("files", nargs="+", metavar="文件或文件夹", help="一个或多个工作簿或文件夹（文件夹：其中全部 .xlsx / .xlsm，含子文件夹）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 文字报告（默认）或 json")
+    p.add_argument("--select", action="append", metavar="规则", help="只运行这些规则编码前缀，如 BD1,BD201")
+    p.add_argument("--ignore", action="append", metavar="规则", help="不运行这些规则编码前缀")
     p.add_argument("--flag", action="store_true", help="在副本中标记问题单元格（颜色+批注）并生成“校验结果”表")
-    p.add_argument("-o", "--output", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
     p.add_argument("--in-place", action="store_true", help="直接在原文件中标记")
-    p.add_argument("--codes", help="当年官方科目表 CSV（编码,名称[,年度]）")
-    p.add_argument("--statement", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
+    p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
+    p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("clear", help="清除校验标记，恢复单元格原来的格式和批注")
-    p.add_argument("file")
-    p.add_argument("-o", "--output", help="输出文件；省略时就地更新")
+    p = sub.add_parser("clear", parents=[common], help="清除校验标记，恢复单元格原来的格式和批注")
+    p.add_argument("file", metavar="工作簿", help="标记过的工作簿")
+    p.add_argument("-o", "--output", metavar="输出文件", help="输出文件；省略时就地更新")
     p.set_defaults(run=cmd_clear)
 
-    p = sub.add_parser("rules", help="列出规则手册")
-    p.add_argument("--format", choices=("text", "md"), default="text")
+    p = sub.add_parser("rules", parents=[common], help="列出规则手册")
+    p.add_argument("--format", choices=("text", "md"), default="text", help="text 文字（默认）或 md（Markdown，docs/rules.md）")
     p.set_defaults(run=cmd_rules)
 
-    p = sub.add_parser("export", help="导出公开包：只含数值的工作簿、Word、PDF（含目录）、CSV 与 datapackage.json")
-    p.add_argument("input")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p = sub.add_parser("export", parents=[common], help="导出公开包：只含数值的工作簿、Word、PDF（含目录）、CSV 与 datapackage.json")
+    p.add_argument("input", metavar="工作簿", help="已生成并校验的工作簿")
+    p.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹")
     p.add_argument("--force", action="store_true", help="有未说明的强制错误时仍然导出（清单中注明）")
     p.set_defaults(run=cmd_export)
 
-    p = sub.add_parser("addin", help="Excel 加载项：构建或安装")
-    addin = p.add_subparsers(dest="addin_command", required=True)
-    b = addin.add_parser("build", help="由固定版本的 xlwings 构建 .xlam（无需 Excel）")
-    b.add_argument("-o", "--output", required=True)
-    b.add_argument("--interpreter-win", help="写入加载项配置的 Windows Python 路径（可留空，由 install 写入用户配置）")
-    b.add_argument("--interpreter-mac")
-    b.add_argument("--pythonpath")
+    p = sub.add_parser("addin", parents=[common], help="Excel 加载项：构建或安装")
+    addin = p.add_subparsers(dest="addin_command", required=True, title="子命令", metavar="子命令")
+    b = addin.add_parser("build", parents=[common], help="由固定版本的 xlwings 构建 .xlam（无需 Excel）")
+    b.add_argument("-o", "--output", required=True, metavar="加载项.xlam", help="输出的加载项文件")
+    b.add_argument("--interpreter-win", metavar="路径", help="写入加载项配置的 Windows Python 路径（可留空，由 install 写入用户配置）")
+    b.add_argument("--interpreter-mac", metavar="路径", help="写入加载项配置的 macOS Python 路径（可留空）")
+    b.add_argument("--pythonpath", metavar="路径", help="写入加载项配置的 PYTHONPATH（可留空）")
     b.set_defaults(run=cmd_addin)
-    i = addin.add_parser("install", help="安装到 Excel 启动目录并配置 Python（Windows、macOS）")
+    i = addin.add_parser("install", parents=[common], help="安装到 Excel 启动目录并配置 Python（Windows、macOS）")
     i.add_argument("--dry-run", action="store_true", help="只显示将要做的事")
     i.set_defaults(run=cmd_addin)
 
-    p = sub.add_parser("template", help="重新生成 workbook_templates/ 中的模板")
-    p.add_argument("output_dir", nargs="?", default="workbook_templates")
+    p = sub.add_parser("template", parents=[common], help="重新生成 workbook_templates/ 中的模板")
+    p.add_argument("output_dir", nargs="?", default="workbook_templates", metavar="文件夹",
+                   help="输出文件夹（默认 workbook_templates）")
     p.set_defaults(run=cmd_template)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with chinese_argparse():
+        args = build_parser().parse_args(argv)
+    progress.QUIET = bool(getattr(args, "quiet", False))
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away (head) is no error
+        return code
     except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
         import os
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from budget_disclosure import __version__
 from budget_disclosure.checking.findings import Finding
@@ -61,8 +62,14 @@ def statement_blocks(port: WorkbookPort, package, unit: str, year: int | None) -
     return statement.generate_for(unit, year, statement.figures_from_read(package), texts, None)
 
 
-def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: str = "") -> ExportResult:
+EXPORT_STEPS = 5  # check, workbook, Word, PDF, open data (for a progress bar)
+
+
+def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: str = "",
+                on_step: Callable[[str], None] = lambda what: None) -> ExportResult:
+    """``on_step`` is called after each of the EXPORT_STEPS steps with what comes next."""
     report = check_book(port)
+    on_step("写出公开表工作簿")
     if not report.package.tables:
         raise ExportRefused(report.blocking, no_tables=True)
     if report.blocking and not force:
@@ -80,7 +87,9 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
         target = out_dir / file_name
         write_atomically(target, writer)
         files.append(target)
+        on_step(f"已写出 {file_name}")
     files += write_open_data(tables, out_dir, title, report.year)
+    on_step("已写出开放数据")
     manifest = {
         "generated_by": f"budget-disclosure {__version__}",
         "source": source,

@@ -64,8 +64,18 @@ class OpenpyxlBook:
         if bottom < top or right < left:
             return []
         ws = self.wb[sheet]
-        return [list(r) for r in ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
-                                               values_only=True)]
+        # Straight from the sheet's cell dictionary: iter_rows() would create (and keep) a Cell object
+        # for every empty position, which is most of the cost of a check. openpyxl is pinned (3.1.5).
+        cells = ws._cells
+        columns = range(left, right + 1)
+        out = []
+        for r in range(top, bottom + 1):
+            row = []
+            for c in columns:
+                cell = cells.get((r, c))
+                row.append(cell.value if cell is not None else None)
+            out.append(row)
+        return out
 
     def write_block(self, sheet: str, top: int, left: int, values: Sequence[Sequence[object]]) -> None:
         ws = self.wb[sheet]
