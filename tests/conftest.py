@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,8 +71,12 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# One LibreOffice profile for the whole test session: its first start is the slow part.
+_PROFILE = Path(tempfile.gettempdir()) / f"bd-lo-profile-{os.getpid()}"
+
+
 def run_soffice(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    profile = cwd / "lo-profile"
+    profile = _PROFILE
     return subprocess.run(
         [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", *args],
         cwd=cwd, capture_output=True, text=True, timeout=180,

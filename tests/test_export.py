@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from budget_disclosure.cli import main
 from budget_disclosure.export.fonts import FontError, find_body_font
 from budget_disclosure.layout.tables import TABLES
+from conftest import run_soffice, soffice
 
 try:
     find_body_font()
@@ -89,6 +91,48 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path):
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
 
 
+def test_docx_has_a_toc_field_page_numbers_and_landscape_tables(exported):
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    document = docx.Document(str(exported / "部门预算公开.docx"))
+    body = document.element.body
+    instructions = [t.text.strip() for t in body.iter(qn("w:instrText"))]
+    assert any(i.startswith("TOC") for i in instructions)
+    assert document.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    footer = document.sections[0].footer
+    assert "PAGE" in [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+    assert all(s.footer.is_linked_to_previous for s in document.sections[1:])  # one page count throughout
+    wide = {spec.title for spec in TABLES if spec.landscape}
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert set(spec.title for spec in TABLES) <= set(headings)  # table titles are headings: the TOC lists them
+    orientations = [s.orientation for s in document.sections]
+    assert orientations.count(WD_ORIENT.LANDSCAPE) == len(wide)
+    styles = document.styles
+    fonts = {name: styles[name].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+             for name in ("Normal", "Title", "Heading 1", "Heading 3")}
+    assert fonts == {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading 1": "黑体", "Heading 3": "楷体_GB2312"}
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (.ci/run installs it)")
+def test_docx_pages_as_libreoffice_writer_prints_them(exported, tmp_path):
+    result = run_soffice(["--convert-to", "pdf", "--outdir", str(tmp_path), str(exported / "部门预算公开.docx")],
+                         tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "部门预算公开.pdf"
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert len(sizes) >= 20
+    landscape = [i for i, (w, h) in enumerate(sizes, 1) if float(w) > float(h)]
+    assert landscape and len(landscape) < len(sizes)  # the wide tables, and only those
+    for page in (2, len(sizes)):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                              capture_output=True, text=True).stdout
+        assert re.search(rf"—\s*{page}\s*—", text), (page, text[-200:])  # the footer's page number
+    everything = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "2145.22" in everything and "部门预算财政拨款“三公”经费支出表" in everything
+
+
 def test_docx_reopens_with_fonts_and_tables(exported):
     import docx
     from docx.oxml.ns import qn
@@ -97,8 +141,6 @@ def test_docx_reopens_with_fonts_and_tables(exported):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "2024年预算收支安排2604.79万元，较2023年预算减少351.83万元" in text  # bound, and consistent
     assert "机关运行经费共计安排352.85万元" in text and "“三公”经费预算安排56.54万元" in text
-    assert document.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
-    assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
     t6 = document.tables[5]
     assert t6.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert "2145.22" in [c.text for c in t6.rows[3].cells]  # 2 header rows, 栏次, then 合计

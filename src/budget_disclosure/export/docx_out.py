@@ -1,12 +1,16 @@
-"""The whole disclosure as a .docx, editable in Word and WPS: 宋体 body, 黑体 headings (East
-Asian fonts set on the runs' rFonts, which Word and WPS read), tables with repeated header rows."""
+"""The whole disclosure as a .docx, editable in Word and WPS, after the government document
+convention (GB/T 9704): 标题 小标宋, 一级标题 黑体, 二级标题 楷体_GB2312, 正文 仿宋_GB2312; the
+East-Asian font names are set on the styles' rFonts, which Word and WPS read (a machine without
+a font substitutes it, the text stays). A 目录 as a Word TOC field over the headings, updated when
+the document is opened; page numbers in every footer; each table in its own section, landscape
+where the table is wide, its header rows repeated on every page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -16,7 +20,11 @@ from docx.shared import Mm, Pt
 from budget_disclosure.export.printable import PrintTable
 from budget_disclosure.layout.tables import AMOUNT
 
-BODY_FONT, HEADING_FONT = "宋体", "黑体"
+TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
+TABLE_FONT = "宋体"
+A4 = (Mm(210), Mm(297))
+# GB/T 9704 page margins: 天头 37 mm, 订口 28 mm; a little less at the foot for the page number.
+MARGINS = dict(top_margin=Mm(37), bottom_margin=Mm(30), left_margin=Mm(28), right_margin=Mm(26))
 
 
 def _east_asian(style_or_run, font: str) -> None:
@@ -29,6 +37,70 @@ def _east_asian(style_or_run, font: str) -> None:
         rpr.append(fonts)
     for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
         fonts.set(qn(attr), font)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _styles(doc) -> None:
+    sizes = {"Normal": (BODY_FONT, 16), "Title": (TITLE_FONT, 22), "Heading 1": (HEADING_FONT, 16),
+             "Heading 2": (HEADING_FONT, 16), "Heading 3": (SUBHEADING_FONT, 16)}  # 三号 = 16 pt, 二号 = 22 pt
+    for name, (font, size) in sizes.items():
+        style = doc.styles[name]
+        _east_asian(style, font)
+        style.font.size = Pt(size)
+        style.font.bold = False if name != "Title" else None
+        if style.font.color is not None:
+            style.font.color.rgb = None
+    doc.styles["Normal"].paragraph_format.line_spacing = Pt(28)  # 固定值 28 磅, 22 lines a page
+    title = doc.styles["Title"].element.pPr
+    border = title.find(qn("w:pBdr")) if title is not None else None
+    if border is not None:  # the default template underlines titles; official documents do not
+        title.remove(border)
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, TOC …): begin, instruction, separate, shown text, end."""
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")  # recompute on open
+        run._r.append(element)
+
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run(placeholder)
+    char("end")
+
+
+def _update_fields_on_open(doc) -> None:
+    settings = doc.settings.element
+    flag = OxmlElement("w:updateFields")
+    flag.set(qn("w:val"), "true")
+    settings.append(flag)
+
+
+def _page_setup(section, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for name, value in MARGINS.items():
+        setattr(section, name, value if not landscape else Mm(20))
+
+
+def _footer(section) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" —")
+    for run in paragraph.runs:
+        run.font.size = Pt(14)  # 四号
 
 
 def _repeat_header(row) -> None:
@@ -38,34 +110,65 @@ def _repeat_header(row) -> None:
     tr_pr.append(flag)
 
 
-def _add_table(doc, table: PrintTable) -> None:
+def _cell_text(cell, value: object, size: float, right: bool = False) -> None:
+    cell.text = str(value)
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.line_spacing = 1.0
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in paragraph.runs:
+        run.font.size = Pt(size)
+        _east_asian(run, TABLE_FONT)
+
+
+def _small(paragraph, size: float = 10.5) -> None:
+    paragraph.paragraph_format.line_spacing = 1.0
+    for run in paragraph.runs:
+        run.font.size = Pt(size)
+
+
+def _widths(grid, weights: list[float], total) -> None:
+    """Column widths in proportion to the layout's, filling the text width (Word reads tcW)."""
+    grid.autofit = False
+    scale = total / sum(weights)
+    for column, weight in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), weights):  # LibreOffice reads the grid
+        column.set(qn("w:w"), str(int(weight * scale / 635)))  # EMU → twips
+    for row in grid.rows:
+        for cell, weight in zip(row.cells, weights):
+            cell.width = int(weight * scale)
+
+
+def _text_width(section):
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _add_table(doc, table: PrintTable, first: bool = False) -> None:
     spec = table.spec
-    heading = doc.add_heading(spec.title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"{table.unit_line}　　预算年度：{table.year or ''}　　单位：万元")
+    if first:
+        doc.add_heading("部门预算公开表", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_heading(spec.title, level=2).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _small(doc.add_paragraph(f"{table.unit_line}　　预算年度：{table.year or ''}　　单位：万元"))
     rows = [list(r) for r in spec.header] + [["栏次"] + [str(i) for i in range(1, len(spec.columns) + 1)]]
     rows += table.text_rows()
     grid = doc.add_table(rows=len(rows), cols=spec.width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     first_body_row = len(spec.header) + 1
+    size = 8 if spec.landscape else 9
     for r, (row, values) in enumerate(zip(grid.rows, rows)):  # row by row: grid.cell() is O(n) each
         for c, (cell, value) in enumerate(zip(row.cells, values)):
-            cell.text = str(value)
-            paragraph = cell.paragraphs[0]
-            if r >= first_body_row and c > 0 and spec.columns[c - 1].kind == AMOUNT:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            for run in paragraph.runs:
-                run.font.size = Pt(8)
+            amount = r >= first_body_row and c > 0 and spec.columns[c - 1].kind == AMOUNT
+            _cell_text(cell, value, size, right=amount)
     for r in range(len(spec.header) + 1):
         _repeat_header(grid.rows[r])
+    _widths(grid, [5.0] + [c.width for c in spec.columns], _text_width(doc.sections[-1]))
     for r1, c1, r2, c2 in spec.header_merges():
         first, last = grid.cell(r1 - 1, c1 - 1), grid.cell(r2 - 1, c2 - 1)
         text = first.text
-        merged = first.merge(last)
-        merged.text = text
+        _cell_text(first.merge(last), text, size)
     if table.note:
-        doc.add_paragraph(table.note)
+        _small(doc.add_paragraph(table.note))
 
 
 def _statement(doc, blocks: list[tuple]) -> None:
@@ -74,43 +177,51 @@ def _statement(doc, blocks: list[tuple]) -> None:
         if kind == "title":
             doc.add_heading(block[1], level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif kind in ("h1", "h2"):
-            doc.add_heading(block[1], level=2 if kind == "h1" else 3)
+            heading = doc.add_heading(block[1], level=2 if kind == "h1" else 3)
+            heading.paragraph_format.first_line_indent = Pt(32)
         elif kind == "p":
-            doc.add_paragraph(block[1]).paragraph_format.first_line_indent = Pt(21)
+            doc.add_paragraph(block[1]).paragraph_format.first_line_indent = Pt(32)  # 两个字
         elif kind == "table":
             _, caption, header, rows = block
             body = [*header, *rows]
             if not body:
                 continue
-            doc.add_paragraph(caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption_paragraph = doc.add_paragraph(caption)
+            caption_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _small(caption_paragraph, 12)
             n = max(len(r) for r in body)
             grid = doc.add_table(rows=len(body), cols=n)
             grid.style = "Table Grid"
             for row, values in zip(grid.rows, body):
                 for cell, value in zip(row.cells, list(values) + [""] * (n - len(values))):
-                    cell.text = str(value)
-                    for run in cell.paragraphs[0].runs:
-                        run.font.size = Pt(8)
+                    _cell_text(cell, value, 9)
             for r in range(len(header)):
                 _repeat_header(grid.rows[r])
+            _widths(grid, [1.0] * n, _text_width(doc.sections[-1]))
+
+
+def _new_section(doc, landscape: bool):
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page_setup(section, landscape)
+    return section  # its footer is linked to the first section's: the page number runs on
 
 
 def write_docx(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.orientation = WD_ORIENT.PORTRAIT
-    _east_asian(doc.styles["Normal"], BODY_FONT)
-    doc.styles["Normal"].font.size = Pt(10.5)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        _east_asian(doc.styles[name], HEADING_FONT)
-    doc.add_heading(title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_heading("部门预算公开表", level=1)
-    for spec_table in tables:
-        doc.add_page_break()
-        _add_table(doc, spec_table)
+    _styles(doc)
+    first = doc.sections[0]
+    _page_setup(first, landscape=False)
+    _footer(first)
+    doc.add_paragraph(title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    contents = doc.add_paragraph("目　录")
+    contents.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档时更新目录；如未更新，请右键点击此处选择“更新域”）")
+    _update_fields_on_open(doc)
+    for i, spec_table in enumerate(tables):
+        _new_section(doc, spec_table.spec.landscape)
+        _add_table(doc, spec_table, first=i == 0)
     if sections:
-        doc.add_page_break()
+        _new_section(doc, landscape=False)
         _statement(doc, list(sections))
     doc.core_properties.author = "budget-disclosure"
     doc.core_properties.last_modified_by = ""
