@@ -55,13 +55,48 @@ def test_pdf_has_a_toc_whose_page_numbers_are_right(exported, published):
     assert not missing, missing
 
 
-def test_pdf_embeds_its_cjk_font(exported):
-    import subprocess
+def test_pdf_embeds_every_font(exported):
     if not shutil.which("pdffonts"):
         pytest.skip("pdffonts (poppler-utils) not installed")
     listing = subprocess.run(["pdffonts", str(exported / "部门预算公开.pdf")], capture_output=True, text=True).stdout
-    cjk = [line for line in listing.splitlines() if "TrueType" in line]
-    assert cjk and all(" yes yes " in line for line in cjk)
+    fonts = listing.splitlines()[2:]
+    assert fonts and all(" yes yes " in line for line in fonts), listing  # no stray base-14 Helvetica
+    assert not [line for line in fonts if line.startswith(("Helvetica", "Times", "Courier"))]
+
+
+def _pdftotext(path, *args) -> str:
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_pdf_cover_toc_leaders_and_unbroken_numbers(exported, published):
+    pdf = exported / "部门预算公开.pdf"
+    first = _pdftotext(pdf, "-f", "1", "-l", "1", "-layout")
+    assert any(line.strip() == "2024 年部门预算信息公开" for line in first.splitlines())  # the year keeps its 年
+    for spec in TABLES:  # dot leaders for the tables as for the 情况说明's sections
+        assert re.search(re.escape(spec.title) + r"(?:\s*\.){8,}", first), spec.title
+    lines = [line.strip() for line in _pdftotext(pdf, "-layout").splitlines()]
+    # every amount of the nine tables stands whole on one line (never "202.2" / "5")
+    words = {w for line in lines for w in line.split()}
+    missing = [f for f in _printed_figures(published) if f not in words]
+    assert not missing, missing[:10]
+
+
+def test_balanced_lines_never_leave_a_lone_character():
+    import random
+    from reportlab.pdfbase import pdfmetrics
+    from budget_disclosure.export.pdf import _balanced_lines, _register_fonts
+    body, _ = _register_fonts()
+    rng = random.Random(7)
+    pool = "财政拨款收入支出对附属单位补助上解上级经营事业一般公共预算基本项目"
+    for _ in range(300):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(2, 14)))
+        width = rng.uniform(2.2, 12) * 8  # 2.2 to 12 characters of 8 pt
+        lines = _balanced_lines(text, body, 8, width)
+        assert "".join(lines) == text
+        assert all(pdfmetrics.stringWidth(line, body, 8) <= width for line in lines), (text, width, lines)
+        if len(lines) > 1:
+            assert min(len(line) for line in lines) >= 2 or width < 3 * 8, (text, width, lines)
 
 
 def test_values_only_workbook(exported, published):

@@ -198,6 +198,12 @@ def _statement(doc, blocks: list[tuple]) -> None:
             for r in range(len(header)):
                 _repeat_header(grid.rows[r])
             _widths(grid, [1.0] * n, _text_width(doc.sections[-1]))
+            if not header:  # a form (项目绩效目标表): a value followed only by blanks spans them, as in the PDF
+                for r, values in enumerate(body):
+                    last = max((c for c, v in enumerate(values) if str(v)), default=0)
+                    if 0 < last < n - 1:
+                        text = str(values[last])
+                        _cell_text(grid.cell(r, last).merge(grid.cell(r, n - 1)), text, 9)
 
 
 def _new_section(doc, landscape: bool):

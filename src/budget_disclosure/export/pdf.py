@@ -4,7 +4,10 @@ footer; a CJK font embedded."""
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,6 +25,8 @@ from budget_disclosure.export.printable import PrintTable
 from budget_disclosure.layout.tables import AMOUNT
 
 MARGIN = 15 * mm
+PADDING = 6  # reportlab's default cell padding, left + right (points)
+SMALLEST = 5.0  # the smallest font size an amount is shrunk to so that it never wraps
 
 
 def _register_fonts() -> tuple[str, str]:
@@ -76,32 +81,78 @@ def _styles(body: str, heading: str) -> dict[str, ParagraphStyle]:
     }
 
 
+def _balanced_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into as few lines as fit ``width``, of about equal width, so that no line holds a
+    lone character ("财政拨/款" becomes "财政/拨款")."""
+    total = pdfmetrics.stringWidth(text, font, size)
+    if total <= width or len(text) < 2:
+        return [text]
+    lines_needed = math.ceil(total / width)
+    while lines_needed <= len(text):
+        target = total / lines_needed
+        lines, current, used = [], "", 0.0
+        for ch in text:
+            w = pdfmetrics.stringWidth(ch, font, size)
+            if current and used + w / 2 > target * (len(lines) + 1) and len(lines) < lines_needed - 1:
+                lines.append(current)
+                current = ""
+            current += ch
+            used += w
+        lines.append(current)
+        if all(pdfmetrics.stringWidth(line, font, size) <= width for line in lines):
+            return lines
+        lines_needed += 1
+    return list(text)
+
+
+def _cell(text: str, style: ParagraphStyle, width: float, amount: bool = False) -> Paragraph:
+    """A table cell that fits its column: an amount shrinks rather than wrap; text wraps in balanced lines."""
+    available = max(width - PADDING, 1)
+    font, size = style.fontName, style.fontSize
+    if amount:
+        while size > SMALLEST and pdfmetrics.stringWidth(text, font, size) > available:
+            size -= 0.5
+        if size != style.fontSize:
+            style = ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=size * 1.25)
+        return Paragraph(escape(text), style)
+    return Paragraph("<br/>".join(escape(line) for line in _balanced_lines(text, font, size, available)), style)
+
+
+def _span_width(widths: list[float], c1: int, c2: int) -> float:
+    return sum(widths[c1:c2 + 1])
+
+
 def _table(table: PrintTable, styles: dict, width: float) -> list:
     spec = table.spec
-    header = [[Paragraph(t, styles["CellCenter"]) for t in row] for row in spec.header]
+    weights = [6] + [c.width for c in spec.columns]
+    widths = [width * w / sum(weights) for w in weights]
+    spans = {(r1 - 1, c1 - 1): _span_width(widths, c1 - 1, c2 - 1) for r1, c1, r2, c2 in spec.header_merges()}
+    header = [[_cell(t, styles["CellCenter"], spans.get((r, c), widths[c])) for c, t in enumerate(row)]
+              for r, row in enumerate(spec.header)]
     numbers = [Paragraph("栏次", styles["CellCenter"])] + [Paragraph(str(i), styles["CellCenter"])
                                                         for i in range(1, len(spec.columns) + 1)]
     body = []
     for row in table.text_rows():
-        cells = [Paragraph(row[0], styles["CellCenter"])]
-        for text, column in zip(row[1:], spec.columns):
-            cells.append(Paragraph(text, styles["CellRight" if column.kind == AMOUNT else "Cell"]))
+        cells = [_cell(row[0], styles["CellCenter"], widths[0], amount=True)]
+        for c, (text, column) in enumerate(zip(row[1:], spec.columns), 1):
+            amount = column.kind == AMOUNT
+            cells.append(_cell(text, styles["CellRight" if amount else "Cell"], widths[c], amount))
         body.append(cells)
-    weights = [6] + [c.width for c in spec.columns]
-    widths = [width * w / sum(weights) for w in weights]
     grid = Table(header + [numbers] + body, colWidths=widths, repeatRows=len(header) + 1)
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName),
                 ("BACKGROUND", (0, 0), (-1, len(header)), colors.HexColor("#F2F2F2"))]
     for r1, c1, r2, c2 in spec.header_merges():
         commands.append(("SPAN", (c1 - 1, r1 - 1), (c2 - 1, r2 - 1)))
     grid.setStyle(TableStyle(commands))
-    meta = Table([[Paragraph(table.unit_line, styles["Meta"]),
+    meta = Table([[Paragraph(escape(table.unit_line), styles["Meta"]),
                    Paragraph(f"预算年度：{table.year or ''}", styles["Meta"]),
                    Paragraph("单位：万元", ParagraphStyle("MetaR", parent=styles["Meta"], alignment=2))]],
                  colWidths=[width * 0.5, width * 0.25, width * 0.25])
-    out = [Paragraph(spec.title, styles["H1"]), meta, Spacer(1, 2 * mm), grid]
+    meta.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName)]))
+    out = [Paragraph(escape(spec.title), styles["H1"]), meta, Spacer(1, 2 * mm), grid]
     if table.note:
-        out += [Spacer(1, 2 * mm), Paragraph(table.note, styles["Meta"])]
+        out += [Spacer(1, 2 * mm), Paragraph(escape(table.note), styles["Meta"])]
     return out
 
 
@@ -110,34 +161,58 @@ def _statement(blocks: list[tuple], styles: dict, width: float) -> list:
     for block in blocks:
         kind = block[0]
         if kind == "title":
-            story.append(Paragraph(block[1], styles["H1"]))
+            story.append(Paragraph(escape(block[1]), styles["H1"]))
         elif kind == "h1":
-            story.append(Paragraph(block[1], styles["S1"]))
+            story.append(Paragraph(escape(block[1]), styles["S1"]))
         elif kind == "h2":
-            story.append(Paragraph(block[1], styles["S2"]))
+            story.append(Paragraph(escape(block[1]), styles["S2"]))
         elif kind == "p":
-            story.append(Paragraph(block[1], styles["Body"]))
+            story.append(Paragraph(escape(block[1]), styles["Body"]))
         elif kind == "table":
             _, caption, header, rows = block
-            data = [[Paragraph(str(c), styles["Cell"]) for c in r] for r in [*header, *rows]]
-            if not data:
+            texts = [[str(c) for c in r] for r in [*header, *rows]]
+            if not texts:
                 continue
-            n = max(len(r) for r in data)
-            data = [r + [""] * (n - len(r)) for r in data]
-            grid = Table(data, colWidths=[width / n] * n, repeatRows=len(header))
-            grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-            story += [Paragraph(caption, styles["Caption"]), grid, Spacer(1, 3 * mm)]
+            n = max(len(r) for r in texts)
+            texts = [r + [""] * (n - len(r)) for r in texts]
+            column = width / n
+            commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName)]
+            data = []
+            for r, row in enumerate(texts):
+                # a table without a header row is a form (项目绩效目标表): a value followed only by blanks
+                # spans them, as the printed form merges those cells
+                last = max((c for c, t in enumerate(row) if t), default=0)
+                span = not header and 0 < last < n - 1
+                if span:
+                    commands.append(("SPAN", (last, r), (n - 1, r)))
+                data.append([_cell(t, styles["Cell"], column * (n - c if span and c == last else 1),
+                                   amount=bool(re.fullmatch(r"[\d,.%-]+", t))) for c, t in enumerate(row)])
+            grid = Table(data, colWidths=[column] * n, repeatRows=len(header))
+            grid.setStyle(TableStyle(commands))
+            story += [Paragraph(escape(caption), styles["Caption"]), grid, Spacer(1, 3 * mm)]
     return story
+
+
+def _title_markup(title: str) -> str:
+    """The unit on its own line, then "2024 年部门预算信息公开": the year never parted from its 年."""
+    m = re.match(r"^(.*?)\s*(\d{4}\s*年.*)$", title)
+    if not m or not m.group(1):
+        return escape(title)
+    return f"{escape(m.group(1))}<br/>{escape(m.group(2)).replace(' ', '&nbsp;')}"
 
 
 def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
     """``sections``: the 情况说明 as blocks (see engine/narrative.py)."""
     body, heading = _register_fonts()
     styles = _styles(body, heading)
-    doc = _Doc(target, title)
-    toc = TableOfContents()
+    # every page starts in our font, not reportlab's default Helvetica (which is never embedded)
+    doc = _Doc(target, title, initialFontName=body, initialFontSize=10)
+    # dot leaders for the tables as for the 情况说明's sections; the TOC's own table in our font too
+    toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                                                ("FONTNAME", (0, 0), (-1, -1), body)]))
     toc.levelStyles = [styles["TOC1"], styles["TOC2"]]
-    story: list = [Paragraph(title, styles["Title"]), Paragraph("目录", styles["TOCTitle"]), toc]
+    story: list = [Paragraph(_title_markup(title), styles["Title"]), Paragraph("目录", styles["TOCTitle"]), toc]
     current = "portrait"
     for table in tables:
         wanted = "landscape" if table.spec.landscape else "portrait"
