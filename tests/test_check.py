@@ -53,7 +53,7 @@ def test_check_cli_exit_codes_and_flagged_cell(filled_copy, tmp_path, capsys):
     assert main(["check", str(filled_copy), "--flag", "-o", str(out)]) == 1
     flagged = load_workbook(out)
     cell = flagged["表3 支出总表"]["D9"]
-    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert cell.fill.fgColor.rgb.endswith("FF8080")  # 疑似出错: several identities point at this cell
     assert "BD108" in cell.comment.text and "1,291.00" in cell.comment.text
     assert cell.value == 1291.05  # values are never changed
     assert "校验结果" in flagged.sheetnames and flagged["校验结果"]["A1"].value.startswith("校验结论：不通过")
