@@ -52,3 +52,36 @@ def test_workbooks_convert_to_pdf_with_every_table(which, filled_path, tmp_path)
         assert spec.title in text
     if which == "filled":
         assert "2145.22" in text and "1291.00" in text
+
+
+def test_the_statement_sheet_prints_as_readable_pages(filled_path, tmp_path):
+    from openpyxl import load_workbook
+    wb = load_workbook(filled_path)
+    ws = wb["情况说明"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows.replace("$", "") == "1:1"
+    assert all(ws.cell(r, 2).alignment.wrap_text for r in range(2, ws.max_row + 1))
+    for name in wb.sheetnames:
+        if name != "情况说明":
+            del wb[name]
+    only = tmp_path / "statement.xlsx"
+    wb.save(only)
+    result = run_soffice(["--convert-to", "pdf", "--outdir", str(tmp_path), str(only)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "statement.pdf"
+    pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
+    assert pages <= 8  # was 36 pages of cut-off fragments
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    paragraphs = ["".join(str(ws_cell.value).split()) for ws_cell in load_workbook(only)["情况说明"]["B"][1:]
+                  if isinstance(ws_cell.value, str) and len(ws_cell.value) > 80]
+    assert paragraphs and all(p in text for p in paragraphs)  # every long paragraph printed whole
+
+
+def test_the_findings_sheet_prints_landscape_with_its_header_repeated(filled_copy):
+    from openpyxl import load_workbook
+    from budget_disclosure.cli import main
+    assert main(["check", str(filled_copy), "--in-place", "-q"]) == 0
+    ws = load_workbook(filled_copy)["校验结果"]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "序号")
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows.replace("$", "") == f"{header}:{header}"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.cell(header + 1, 7).alignment.wrap_text

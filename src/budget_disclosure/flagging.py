@@ -124,3 +124,6 @@ def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
     port.style_block(FINDINGS_SHEET, top, 1, top, len(FINDINGS_HEADER), styles.INPUT_HEADER)
     port.set_links(FINDINGS_SHEET, links)
     port.set_widths(FINDINGS_SHEET, (6, 8, 8, 22, 26, 30, 70, 12, 12, 10, 40, 30, 40))
+    if len(rows) > 1:
+        port.style_block(FINDINGS_SHEET, top + 1, 1, top + len(rows) - 1, len(FINDINGS_HEADER), styles.FINDING_TEXT)
+    port.set_print(FINDINGS_SHEET, landscape=True, title_rows=(top, top))

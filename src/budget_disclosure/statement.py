@@ -129,6 +129,18 @@ def edited(port: WorkbookPort) -> bool:
     return bool(rows) and (stored is None or stored != _digest(rows))
 
 
+TEXT_WIDTH = 64  # column B of the 情况说明 sheet, in Excel's width units (about one digit each)
+LINE_POINTS = 13.5  # one line of 10-point text
+
+
+def _height(text: object) -> float | None:
+    """Rows of long text are given the height their wrapped lines need: neither Excel nor LibreOffice
+    grows a row written by a program, and a cut-off paragraph prints as a fragment."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text or ""))  # a CJK character is two digits wide
+    lines = -(-units // (TEXT_WIDTH - 2))
+    return LINE_POINTS * lines + 2 if lines > 1 else None
+
+
 def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
     """Write the generated 情况说明; False (nothing written) when the sheet was edited by hand."""
     if edited(port):
@@ -138,8 +150,14 @@ def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
         port.remove_sheet(NARRATIVE_SHEET)
     port.add_sheet(NARRATIVE_SHEET)
     port.write_block(NARRATIVE_SHEET, 1, 1, rows)
+    port.style_block(NARRATIVE_SHEET, 2, 1, len(rows), max(len(r) for r in rows), styles.STATEMENT_TEXT)
     port.style_block(NARRATIVE_SHEET, 1, 1, 1, 2, styles.INPUT_HEADER)
-    port.set_widths(NARRATIVE_SHEET, (10, 110, 18, 18, 18, 18, 18, 18))
+    # Printed as pages: paragraphs wrap in column B; the widest table (政府采购, 15 columns) sets the
+    # page width, so the other columns stay narrow and the sheet prints landscape, fit to width.
+    width = max(len(r) for r in rows)
+    port.set_widths(NARRATIVE_SHEET, (8, TEXT_WIDTH) + (11,) * max(width - 2, 0))
+    port.set_heights(NARRATIVE_SHEET, 2, [_height(r[1]) for r in rows[1:]])
+    port.set_print(NARRATIVE_SHEET, landscape=True, title_rows=(1, 1))
     port.remove_sheet(META_SHEET)
     port.add_sheet(META_SHEET, hidden=True)
     port.write_block(META_SHEET, 1, 1, [[HASH_KEY, _digest(rows)]])

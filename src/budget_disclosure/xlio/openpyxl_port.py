@@ -167,6 +167,21 @@ class OpenpyxlBook:
         if name in self.wb.sheetnames:
             del self.wb[name]
 
+    def set_heights(self, sheet: str, top: int, heights: Sequence[float | None]) -> None:
+        ws = self.wb[sheet]
+        for row, height in enumerate(heights, start=top):
+            if height is not None:
+                ws.row_dimensions[row].height = height
+
+    def set_print(self, sheet: str, landscape: bool, title_rows: tuple[int, int] | None = None) -> None:
+        ws = self.wb[sheet]
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if title_rows:
+            ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+
 
 def _color_dict(color: Color | None) -> dict | None:
     if color is None:

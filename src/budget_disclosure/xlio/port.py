@@ -72,3 +72,9 @@ class WorkbookPort(Protocol):
         """Column widths from column A on."""
 
     def remove_sheet(self, name: str) -> None: ...
+
+    def set_heights(self, sheet: str, top: int, heights: Sequence[float | None]) -> None:
+        """Row heights in points from row ``top`` on (None leaves a row as it is)."""
+
+    def set_print(self, sheet: str, landscape: bool, title_rows: tuple[int, int] | None = None) -> None:
+        """A4, fit to the page width (as many pages down as needed), rows repeated on every page."""

@@ -18,3 +18,6 @@ INPUT_HEADER = CellStyle(bold=True, size=10, align="center", wrap=True, fill="DD
 INPUT_CELL = CellStyle(size=10)
 INPUT_AMOUNT = CellStyle(size=10, align="right", number_format="#,##0.00")
 INPUT_CODE = CellStyle(size=10, text=True)
+# Long text that must print as readable pages (情况说明, 校验结果): wrapped, from the top of the cell.
+STATEMENT_TEXT = CellStyle(size=10, valign="top", wrap=True, border=False)
+FINDING_TEXT = CellStyle(size=9, valign="top", wrap=True)

@@ -173,6 +173,25 @@ class XlwingsBook:
         if name in self.sheet_names():
             self._sheet(name).delete()
 
+    def set_heights(self, sheet: str, top: int, heights: Sequence[float | None]) -> None:
+        ws = self._sheet(sheet)
+        for row, height in enumerate(heights, start=top):
+            if height is not None:
+                ws.range(f"{row}:{row}").row_height = height
+
+    def set_print(self, sheet: str, landscape: bool, title_rows: tuple[int, int] | None = None) -> None:
+        # Page setup exists only in desktop Excel's object model (COM / AppleScript); the remote
+        # engine of xlwings Server has none, and the sheet then keeps Excel's print defaults.
+        try:
+            setup = self._sheet(sheet).api.PageSetup
+            setup.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
+            setup.Zoom = False
+            setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+            if title_rows:
+                setup.PrintTitleRows = f"${title_rows[0]}:${title_rows[1]}"
+        except Exception:  # noqa: BLE001 - no page setup on this engine
+            pass
+
     def set_widths(self, sheet: str, widths: Sequence[float]) -> None:
         ws = self._sheet(sheet)
         for index, width in enumerate(widths, start=1):
