@@ -181,8 +181,30 @@ def test_docx_reopens_with_fonts_and_tables(exported):
     assert "2145.22" in [c.text for c in t6.rows[3].cells]  # 2 header rows, 栏次, then 合计
 
 
+def test_open_data_is_a_valid_data_package_with_bom_csvs(exported, tmp_path):
+    from frictionless import validate
+    for path in exported.glob("*.csv"):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name  # Excel on Chinese Windows reads UTF-8
+    descriptor = json.loads((exported / "datapackage.json").read_text("utf-8"))
+    assert descriptor.pop("profile") == "fiscal-data-package"
+    # frictionless would fetch the Fiscal Data Package profile from the web; the data and the table
+    # schemas (types, headers, missing values) are what it checks here, offline
+    for path in exported.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["title", "type", "note"])[:5]
+    assert report.stats["tasks"] == 9
+    directions = {key: m["direction"] for key, m in descriptor["model"]["measures"].items()}
+    assert {d for k, d in directions.items() if k.startswith("t2_income:")} == {"revenue"}
+    assert directions["t1_income_expenditure_summary:收入预算数"] == "revenue"
+    assert directions["t1_income_expenditure_summary:支出预算数"] == "expenditure"
+    assert directions["t4_appropriation_summary:收入金额"] == "revenue"
+    assert directions["t3_expenditure:合计"] == "expenditure"
+
+
 def test_open_data_and_manifest(exported, published):
-    with open(exported / "t6_general_basic_economic.csv", encoding="utf-8") as fh:
+    with open(exported / "t6_general_basic_economic.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
     assert rows[1][3:] == ["2145.22", "1792.37", "352.85"]

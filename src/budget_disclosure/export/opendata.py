@@ -1,4 +1,8 @@
-"""CSV per table and a datapackage.json (Fiscal Data Package) for open-data portals."""
+"""CSV per table and a datapackage.json (Fiscal Data Package) for open-data portals.
+
+The CSVs are UTF-8 with a byte-order mark: Excel on Chinese Windows opens a CSV without one in the
+system code page (GBK) and garbles every character; with it, Excel, WPS, LibreOffice and data tools
+(which strip the mark) all read the text right."""
 
 from __future__ import annotations
 
@@ -35,13 +39,18 @@ def _field(name: str, kind: str, hierarchy: str) -> dict:
     return field
 
 
+def _direction(resource: str, field: str) -> str:
+    """收入总表 is income throughout; the 收入 side of 收支总表 and 财政拨款收支总表 is income too."""
+    return "revenue" if resource == CSV_NAMES["T2"] or field.startswith("收入") else "expenditure"
+
+
 def write_open_data(tables: list[PrintTable], out_dir: Path, title: str, year: int | None) -> list[Path]:
     written = []
     resources = []
     for table in tables:
         name = CSV_NAMES[table.spec.key]
         path = out_dir / f"{name}.csv"
-        path.write_text(csv_text(table), encoding="utf-8")
+        path.write_text(csv_text(table), encoding="utf-8-sig")
         written.append(path)
         spec = table.spec
         fields = [{"name": "序号", "title": "序号", "type": "integer"}] + [
@@ -49,7 +58,7 @@ def write_open_data(tables: list[PrintTable], out_dir: Path, title: str, year: i
         resources.append({"name": name, "title": spec.title, "path": path.name, "format": "csv", "encoding": "utf-8",
                           "schema": {"fields": fields}})
     measures = {f"{r['name']}:{f['name']}": {"source": f["name"], "resource": r["name"], "currency": "CNY",
-                                              "factor": 10000, "direction": "expenditure"}
+                                              "factor": 10000, "direction": _direction(r["name"], f["name"])}
                 for r in resources for f in r["schema"]["fields"] if f.get("columnType") == "value"}
     dimensions = {
         "functional-classification": {"dimensionType": "classification", "classificationType": "functional",
