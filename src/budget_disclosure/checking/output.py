@@ -85,6 +85,12 @@ def rules_markdown() -> str:
            f"{ROUNDING} (info: a difference within the rounding of the printed figures).", "",
            "A printed total T of n printed items with |T − Σ| ≤ 0.005 × (number of non-blank printed cells involved) "
            "万元 is 尾差; a larger difference is an error. Blank cells are exact zeros.", "",
+           "Sources cited as 依据 (all public): 《中华人民共和国预算法》第十四条 (budgets, their explanations and "
+           "the 三公 spending are published); 《地方预决算公开操作规程》 (财政部 财预〔2016〕143号: the tables, "
+           "空表 notes, the 情况说明 and its explanation of changes, 项/款 level of detail); 财政部《政府收支分类科目》 "
+           "(the code lists); the nine tables' own printed definitions (表式: a total row or column is the sum of its "
+           "items; the same figure in two tables is equal); GovBudgetChecker (an open-source checker of these packages) "
+           "for rule numbers such as BUD-T006.", "",
            "| code | name | severity | 规则 |", "|---|---|---|---|"]
     rules = all_rules()
     out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.title} |" for r in rules]

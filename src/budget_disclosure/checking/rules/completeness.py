@@ -12,7 +12,7 @@ from budget_disclosure.layout.tables import TABLES
 @rule("BD501", "nine-tables-present", ERROR, "九张公开表都应列示（无数据的也要列空表）",
       breaks=[Edit("T9", "", 0, remove_table=True)])
 def nine_tables_present(ctx):
-    """依据：部门预算公开九张表，没有数据的表格应当列出空表并说明（财预〔2016〕143号；§2.3）。
+    """依据：部门预算公开九张表，没有数据的表格应当列出空表并说明（财预〔2016〕143号）。
     失败示例：工作簿中没有“三公”经费支出表。
     通过示例：九张表都能按标题找到。"""
     for spec in TABLES:
@@ -23,7 +23,7 @@ def nine_tables_present(ctx):
 @rule("BD502", "empty-table-note", ERROR, "空表应注明“空表列示”，有数据的表不应注明",
       breaks=[Edit("T7", "note", 0, value=None)])
 def empty_table_note(ctx):
-    """依据：“没有数据的表格应当列出空表并说明”（§2.1 空表）；GBC BUD-005。
+    """依据：“没有数据的表格应当列出空表并说明”（《地方预决算公开操作规程》（财预〔2016〕143号））；GovBudgetChecker BUD-005。
     失败示例：政府性基金预算财政拨款支出表无数据，也没有“注：无…，空表列示。”。
     通过示例：表7、表8 无数据并注明空表列示；表5 有数据、无空表说明。"""
     for t in ctx.package.tables.values():
@@ -38,7 +38,7 @@ def empty_table_note(ctx):
 @rule("BD503", "same-unit-and-year", ERROR, "各表的单位编码、名称和预算年度应一致",
       breaks=[Edit("T5", "unit", 0, value="101 张家口市人大常委会常务委员会办公室")])
 def same_unit_and_year(ctx):
-    """依据：部门/单位名称在所有表头、说明标题和附表中应完全一致；预算年度一致（§9 规则71–72；GBC BUD-D001）。
+    """依据：部门/单位名称在所有表头、说明标题和附表中应完全一致；预算年度一致（《地方预决算公开操作规程》（财预〔2016〕143号）；GovBudgetChecker BUD-D001）。
     失败示例：表5 表头写“张家口市人大常委会常务委员会办公室”，其他表为“张家口市人民代表大会常务委员会办公室”。
     通过示例：九张表均为“101 张家口市人民代表大会常务委员会办公室”、预算年度 2024。"""
     tables = list(ctx.package.tables.values())
@@ -59,7 +59,7 @@ def same_unit_and_year(ctx):
       breaks=[Edit("T3", "money_unit", 0, value="单位：元")])
 def unit_slip(ctx):
     """依据：九张表金额单位应一致（万元）；一张表的数是其他表的 10000 倍（或万分之一），是“单位：元/万元”写错或
-    金额录错单位，按一处错误报告，不再报几十处合计不符（§4.2 规范）。
+    金额录错单位，按一处错误报告，不再报几十处合计不符（《地方预决算公开操作规程》（财预〔2016〕143号））。
     失败示例：支出总表单位行写“单位：元”，金额却是万元数。
     通过示例：九张表均为“单位：万元”，金额量级一致。"""
     for key, factor in ctx.package.unit_slips:
@@ -73,7 +73,7 @@ def unit_slip(ctx):
 
 @rule("BD505", "amount-not-a-number", ERROR, "金额单元格应为数字", breaks=[Edit("T3", "2010101", 2, value="一千二百")])
 def amount_not_a_number(ctx):
-    """依据：公开表的金额须为数字（万元，两位小数）；文本无法参与合计核对（§4.2 规范）。
+    """依据：公开表的金额须为数字（万元，两位小数）；文本无法参与合计核对（《地方预决算公开操作规程》（财预〔2016〕143号））。
     失败示例：支出总表 行政运行 合计 写作“一千二百”。
     通过示例：1291.00，或文本“1,291.00”（可识别）。"""
     for t in ctx.package.tables.values():
@@ -94,7 +94,7 @@ def unrecognised_row(ctx):
 
 @rule("BD507", "columns-not-found", WARNING, "找不到的列（不参与核对）")
 def columns_not_found(ctx):
-    """依据：列按栏次或表头名称识别；找不到的列无法核对（§3.4）。
+    """依据：列按栏次或表头名称识别；找不到的列无法核对（《地方预决算公开操作规程》（财预〔2016〕143号））。
     失败示例：收入总表缺少“上年结转”列。
     通过示例：所有列都能按栏次或表头识别。"""
     for t in ctx.package.tables.values():
