@@ -41,11 +41,15 @@ def _input_sheet_cell(wb, edit: Edit) -> Address:
     raise AssertionError(f"no row of {sheet} holds {edit.row!r}")
 
 
-def apply_edit(wb, package: ReadPackage, edit: Edit) -> list[Address]:
-    """Change the workbook as the edit says; returns the changed cells."""
+def apply_edit(wb, package: ReadPackage, edit: Edit, originals: dict | None = None) -> list[Address]:
+    """Change the workbook as the edit says; returns the changed cells. ``originals`` collects each
+    changed cell's value before the edit, so that ``restore`` can undo it."""
+    record = (lambda address, value: originals.setdefault(address, value)) if originals is not None else (
+        lambda address, value: None)
     if edit.table.startswith("@"):
         address = _input_sheet_cell(wb, edit)
         cell = wb[address.sheet].cell(address.row, address.col)
+        record(address, cell.value)
         if isinstance(edit.value, tuple) and edit.value[0] == "sub":
             assert edit.value[1] in cell.value, (edit.value[1], cell.value)
             cell.value = cell.value.replace(edit.value[1], edit.value[2])
@@ -59,9 +63,15 @@ def apply_edit(wb, package: ReadPackage, edit: Edit) -> list[Address]:
     addresses = locate(package, edit)
     for address in addresses:
         cell = wb[address.sheet].cell(address.row, address.col)
+        record(address, cell.value)
         if edit.delta is not None:
             old = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value or 0)
             cell.value = old + Decimal(edit.delta)
         else:
             cell.value = edit.value
     return addresses
+
+
+def restore(wb, originals: dict) -> None:
+    for address, value in originals.items():
+        wb[address.sheet].cell(address.row, address.col).value = value

@@ -173,7 +173,14 @@ class XlwingsBook:
         if name in self.sheet_names():
             self._sheet(name).delete()
 
+    @property
+    def _remote(self) -> bool:
+        """xlwings Server / Office.js: some operations have no action there."""
+        return self.book.app.engine.name == "remote"
+
     def set_heights(self, sheet: str, top: int, heights: Sequence[float | None]) -> None:
+        if self._remote:  # the Office.js client (xlwings-server 1.20) has no row-height action
+            return
         ws = self._sheet(sheet)
         for row, height in enumerate(heights, start=top):
             if height is not None:
@@ -182,6 +189,8 @@ class XlwingsBook:
     def set_print(self, sheet: str, landscape: bool, title_rows: tuple[int, int] | None = None) -> None:
         # Page setup exists only in desktop Excel's object model (COM / AppleScript); the remote
         # engine of xlwings Server has none, and the sheet then keeps Excel's print defaults.
+        if self._remote:
+            return
         try:
             setup = self._sheet(sheet).api.PageSetup
             setup.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
