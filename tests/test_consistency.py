@@ -211,3 +211,20 @@ def test_a_department_whose_unit_package_is_missing_is_not_compared(tmp_path, ca
     capsys.readouterr()
     assert main(["check", str(out)]) == 0
     assert "所属单位 101002 的公开包不在本次校验的文件中" in capsys.readouterr().out
+
+
+def test_a_table_missing_from_a_unit_package_is_not_compared_and_said_so(tmp_path, capsys):
+    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
+    out = tmp_path / "packages"
+    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+    unit = out / "单位_101002_张家口市人大代表服务中心.xlsx"
+    wb = load_workbook(unit)
+    del wb["表9 三公经费支出表"]
+    wb.save(unit)
+    capsys.readouterr()
+    main(["check", str(out), "--format", "json"])
+    import json
+    files = {Path(f["path"]).name: f for f in json.loads(capsys.readouterr().out)["files"]}
+    department = files["部门_101_张家口市人民代表大会常务委员会办公室.xlsx"]["findings"]
+    said = [f for f in department if f["rule"] == "BD901"]
+    assert len(said) == 1 and said[0]["severity"] == "warning" and "不适用" in said[0]["message"]

@@ -59,8 +59,11 @@ def _compare(ctx: CheckContext, department, units, codes) -> Iterator[Finding]:
             for (row, col), cell in table.cells.items():
                 cells[(key, row, col)][code] = cell
     for key, table in department.package.tables.items():
-        if any(key not in u.package.tables for u in units):
-            continue  # a table not read in some unit: not compared (absent is not zero)
+        unread = [code for code, u in zip(codes, units) if key not in u.package.tables]
+        if unread:  # a table not read in some unit is not compared (absent is not zero), said once
+            yield ctx.finding(key, f"部门与单位之和：{table.spec.title}在单位 {'、'.join(unread)} 的公开包中未读到，"
+                                   f"此表不适用（未比较）", [table.title], WARNING)
+            continue
         refs = set((key, row, col) for row, col in table.cells) | {r for r in cells if r[0] == key}
         for ref in sorted(refs):
             mine = table.cell(ref[1], ref[2])
