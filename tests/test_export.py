@@ -237,3 +237,34 @@ def test_a_workbook_without_tables_is_not_exported_even_forced(tmp_path, capsys)
     Workbook().save(path)
     assert main(["export", str(path), "-o", str(tmp_path / "out"), "--force"]) == 2
     assert "找不到任何部门预算公开表" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def _pages_by_table(pdf, skip_first: bool) -> list[tuple[str, bool]]:
+    """(table title, landscape) of every page whose text starts a table or continues the last one."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    pages, current = [], None
+    for number, (w, h) in enumerate(sizes, 1):
+        if skip_first and number == 1:
+            continue  # cover and 目录
+        text = _pdftotext(pdf, "-f", str(number), "-l", str(number)).replace(" ", "")
+        if "情况说明" in text and not any(spec.title in text for spec in TABLES):
+            break
+        current = next((spec.title for spec in TABLES if spec.title in text), current)
+        pages.append((current, float(w) > float(h)))
+    return pages
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (.ci/run installs it)")
+def test_printing_the_nine_tables_gives_the_pages_of_the_pdf(filled_path, exported, tmp_path):
+    wb = load_workbook(filled_path)
+    for name in wb.sheetnames:
+        if name not in {spec.sheet for spec in TABLES}:
+            del wb[name]
+    tables = tmp_path / "tables.xlsx"
+    wb.save(tables)
+    result = run_soffice(["--convert-to", "pdf", "--outdir", str(tmp_path), str(tables)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    printed = _pages_by_table(tmp_path / "tables.pdf", skip_first=False)
+    assert printed == _pages_by_table(exported / "部门预算公开.pdf", skip_first=True)  # pages and orientation
+    assert {t for t, _ in printed} == {spec.title for spec in TABLES}
