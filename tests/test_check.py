@@ -222,3 +222,20 @@ def test_generated_rule_book_is_current():
         "run `budget-disclosure rules --format md > docs/rules.md`"
     for rule in RULES:
         assert "依据" in rule.doc and "失败示例" in rule.doc and "通过示例" in rule.doc, rule.code
+
+
+def test_flags_on_merged_cells_go_to_the_merge_anchor(filled_copy, tmp_path):
+    from openpyxl import load_workbook
+    from helpers import sheet_snapshot
+    wb = load_workbook(filled_copy)
+    ws = wb["表3 支出总表"]
+    ws["D9"].value = 1291.05
+    ws.merge_cells("D9:E9")  # typed by hand over the data area
+    wb.save(filled_copy)
+    before = sheet_snapshot(filled_copy, "表3 支出总表")
+    flagged = tmp_path / "flagged.xlsx"
+    assert main(["check", str(filled_copy), "--flag", "-o", str(flagged)]) == 1
+    ws = load_workbook(flagged)["表3 支出总表"]
+    assert ws["D9"].comment is not None and "BD601" in ws["D9"].comment.text  # E9's findings are there too
+    assert main(["clear", str(flagged)]) == 0
+    assert sheet_snapshot(flagged, "表3 支出总表") == before

@@ -268,3 +268,16 @@ def test_printing_the_nine_tables_gives_the_pages_of_the_pdf(filled_path, export
     printed = _pages_by_table(tmp_path / "tables.pdf", skip_first=False)
     assert printed == _pages_by_table(exported / "部门预算公开.pdf", skip_first=True)  # pages and orientation
     assert {t for t, _ in printed} == {spec.title for spec in TABLES}
+
+
+def test_open_data_neutralises_formula_text_but_keeps_numbers():
+    from decimal import Decimal
+    from budget_disclosure.export.opendata import csv_text
+    from budget_disclosure.export.printable import PrintTable
+    row = (1, "2010101", "=HYPERLINK(\"http://x\")", Decimal("-1.00"), None, None, None, None, None)
+    text = csv_text(PrintTable(TABLES[2], "901 测试局", 2025, (row,), ""))
+    cells = list(csv.reader(text.splitlines()))[1]
+    assert cells[2] == "'=HYPERLINK(\"http://x\")" and cells[3] == "-1.00"
+    for start in ("+1+1", "-cmd", "@SUM(A1)", "\ttab", "\rcr"):
+        assert next(csv.reader([csv_text(PrintTable(TABLES[2], "", 2025, ((1, "201", start),), ""))
+                                .splitlines()[1]]))[2].startswith("'"), start

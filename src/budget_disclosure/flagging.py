@@ -61,6 +61,23 @@ def clear_flags(port: WorkbookPort) -> int:
     return restored
 
 
+def _onto_anchors(port: WorkbookPort, per_cell: dict, sheets: set[str]) -> dict:
+    """A cell inside a merged range is marked on the range's top-left cell (the only one that holds
+    a fill and a note); findings of cells that share an anchor are noted together."""
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sheet, row, col in per_cell:
+        if sheet in sheets:
+            by_sheet[sheet].append((row, col))
+    moved: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    for sheet, cells in by_sheet.items():
+        for (row, col), (r, c) in zip(cells, port.anchors(sheet, cells)):
+            moved[(sheet, r, c)].extend(f for f in per_cell[(sheet, row, col)] if f not in moved[(sheet, r, c)])
+    for key, findings in per_cell.items():  # cells outside the workbook (a .docx) stay as they were
+        if key[0] not in sheets:
+            moved[key] = findings
+    return moved
+
+
 def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
     """Flag the findings (replacing earlier flags) and write the 校验结果 sheet; returns how many
     cells were marked. An error or 尾差 marks one cell — its suspect, or where it failed — and
@@ -71,8 +88,9 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
         marked = finding.cells if finding.severity == WARNING else [finding.marked] if finding.cells else []
         for address in marked:
             per_cell[(address.sheet, address.row, address.col)].append(finding)
-    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
     sheets = set(port.sheet_names())
+    per_cell = _onto_anchors(port, per_cell, sheets)
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for sheet, row, col in per_cell:
         if sheet in sheets:  # a finding in a .docx given to the check has no cell to colour
             by_sheet[sheet].append((row, col))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from budget_disclosure.export.printable import PrintTable
@@ -19,12 +20,25 @@ CSV_NAMES = {"T1": "t1_income_expenditure_summary", "T2": "t2_income", "T3": "t3
              "T7": "t7_government_fund", "T8": "t8_state_capital", "T9": "t9_three_public"}
 
 
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is
+    neutralised with a leading apostrophe (OWASP CSV injection guidance); numbers, negative ones
+    included, stay numbers."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def csv_text(table: PrintTable) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["序号", *table.spec.names])
     for row in table.text_rows():
-        writer.writerow(row)
+        writer.writerow([safe_cell(cell) for cell in row])
     return buf.getvalue()
 
 

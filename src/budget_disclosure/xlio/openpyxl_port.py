@@ -146,6 +146,14 @@ class OpenpyxlBook:
             else:
                 cell.comment = None
 
+    def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        ws = self.wb[sheet]
+        merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+        out = []
+        for row, col in cells:
+            out.append(next(((r1, c1) for r1, c1, r2, c2 in merged if r1 <= row <= r2 and c1 <= col <= c2), (row, col)))
+        return out
+
     def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
         ws = self.wb[sheet]
         for row, col, target in links:

@@ -63,6 +63,9 @@ class WorkbookPort(Protocol):
     def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
         """Set fill tokens (or "solid:RRGGBB") and notes ("" removes the note)."""
 
+    def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Each cell, or the top-left cell of the merged range it lies in (where a mark can go)."""
+
     def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
         """Internal hyperlinks: (row, col, "'Sheet'!A1")."""
 

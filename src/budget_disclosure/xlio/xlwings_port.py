@@ -127,6 +127,16 @@ class XlwingsBook:
             self._sheet(sheet).names.add(name, f"={quoted}!$A${rows[0]}:${column_letter(right)}${rows[1]}")
 
     # -- marks ------------------------------------------------------------------------------
+    def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        if self._remote:  # the remote engine does not report merged areas; marks go where asked
+            return list(cells)
+        ws = self._sheet(sheet)
+        out = []
+        for row, col in cells:
+            area = ws.range((row, col)).merge_area
+            out.append((area.row, area.column))
+        return out
+
     def get_marks(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
         ws = self._sheet(sheet)
         marks = []
