@@ -239,3 +239,17 @@ def test_flags_on_merged_cells_go_to_the_merge_anchor(filled_copy, tmp_path):
     assert ws["D9"].comment is not None and "BD601" in ws["D9"].comment.text  # E9's findings are there too
     assert main(["clear", str(flagged)]) == 0
     assert sheet_snapshot(flagged, "表3 支出总表") == before
+
+
+def test_a_stray_far_away_cell_is_named_and_not_read(filled_copy, capsys):
+    from openpyxl import load_workbook
+    wb = load_workbook(filled_copy)
+    wb["表3 支出总表"]["XFD1"] = "x"
+    wb["预算明细"]["A1048576"] = "y"
+    wb.save(filled_copy)
+    report = check_book(OpenpyxlBook.open(filled_copy))
+    assert not report.blocking  # column detection and the detail are not thrown off
+    assert any(n.startswith("表3 支出总表!XFD1：远离表格内容的单元格") for n in report.notes)
+    assert any(n.startswith("预算明细!A1048576：") for n in report.notes)
+    assert main(["fill", str(filled_copy)]) == 0
+    assert "预算明细!A1048576：远离表格内容的单元格（“y”），未读取" in capsys.readouterr().err

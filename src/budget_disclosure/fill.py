@@ -6,7 +6,7 @@ from pathlib import Path
 
 from budget_disclosure.engine.issues import InputError, InputProblem
 from budget_disclosure.layout.tables import TABLES
-from budget_disclosure.loading import FillResult, derive_from_book, texts_for
+from budget_disclosure.loading import FillResult, derive_from_book, far_cell_problems, texts_for
 from budget_disclosure.xlio.port import WorkbookPort
 from budget_disclosure.xlio.tables_io import write_table
 
@@ -14,6 +14,7 @@ from budget_disclosure.xlio.tables_io import write_table
 def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None) -> FillResult:
     """Derive the nine tables and write each into its sheet's data area."""
     result = derive_from_book(port, unit, codes_file)
+    result.warnings += far_cell_problems(port)
     missing = [spec.sheet for spec in TABLES if spec.sheet not in port.sheet_names()]
     if missing:
         raise InputError([InputProblem(s, "", "找不到该表的工作表：请使用本工具的模板") for s in missing])

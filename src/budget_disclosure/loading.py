@@ -10,7 +10,7 @@ from pathlib import Path
 from budget_disclosure.engine.codes import Classifications, read_code_rows_csv
 from budget_disclosure.engine.derive import derive_all
 from budget_disclosure.engine.detail import read_detail
-from budget_disclosure.engine.issues import InputError, InputProblem
+from budget_disclosure.engine.issues import InputError, InputProblem, column_letter
 from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.inputs import DETAIL_SHEET
@@ -85,3 +85,18 @@ def texts_for(result: FillResult, texts: PackageTexts) -> PackageTexts:
     own = {l.project_code for l in result.detail.lines if l.project_code} | {
         l.project_name for l in result.detail.lines if l.project_name}
     return replace(texts, projects=[p for p in texts.projects if (p.code and p.code in own) or p.name in own])
+
+
+def far_cell_problems(port: WorkbookPort) -> list[InputProblem]:
+    """Cells far beyond a sheet's content (a stray entry at XFD1 or A1048576) are not read: say
+    where they are, so nothing is ignored silently."""
+    problems = []
+    for sheet in port.sheet_names():
+        far = port.far_cells(sheet)
+        for row, col, value in far[:3]:
+            text = str(value)
+            problems.append(InputProblem(sheet, f"{column_letter(col)}{row}",
+                                         f"远离表格内容的单元格（“{text[:20]}”），未读取；如是误输入请删除"))
+        if len(far) > 3:
+            problems.append(InputProblem(sheet, "", f"另有 {len(far) - 3} 个远离表格内容的单元格未读取"))
+    return problems

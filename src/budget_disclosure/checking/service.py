@@ -114,7 +114,9 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None) -> CheckReport:
     package = read_package(_grids(port))
-    from budget_disclosure.loading import derive_from_book, load_classifications, texts_for, unit_of_tables
+    from budget_disclosure.loading import (
+        derive_from_book, far_cell_problems, load_classifications, texts_for, unit_of_tables,
+    )
 
     year = next((t.year for t in package.tables.values() if t.year), None)
     classifications = load_classifications(port, year, codes_file)
@@ -156,7 +158,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     _apply_acknowledgements(findings, _acknowledgements(port))
     assign_suspects(findings)
     findings.sort(key=Finding.sort_key)
-    return CheckReport(package, findings, rules_run, bool(exact), detail_problem, list(package.problems),
+    notes = list(package.problems) + [str(p) for p in far_cell_problems(port)]
+    return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {})
 
 

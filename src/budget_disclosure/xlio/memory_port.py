@@ -15,6 +15,9 @@ class MemoryBook:
         grid = self.grids[sheet]
         return (len(grid), max((len(r) for r in grid), default=0)) if grid else (0, 0)
 
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        return []
+
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
         grid = self.grids[sheet]
         out = []

@@ -55,10 +55,14 @@ class OpenpyxlBook:
         return list(self.wb.sheetnames)
 
     def extent(self, sheet: str) -> tuple[int, int]:
-        ws = self.wb[sheet]
-        if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
-            return (0, 0)
-        return (ws.max_row, ws.max_column)
+        """The range the content fills, from the values themselves: openpyxl's max_row/max_column
+        count every formatted or once-touched cell, and one stray cell at XFD1 or A1048576 would
+        make every read span a million rows. Cells far beyond the content are left out (far_cells)."""
+        return _content(self.wb[sheet])[0]
+
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        """Non-empty cells far beyond the content (left out of every read), with their values."""
+        return _content(self.wb[sheet])[1]
 
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
         if bottom < top or right < left:
@@ -189,6 +193,28 @@ class OpenpyxlBook:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if title_rows:
             ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+
+
+ROW_GAP, COLUMN_GAP = 1000, 100  # empty rows / columns after which a cell no longer belongs to the content
+
+
+def _dense_end(positions: list[int], gap: int) -> int:
+    last = positions[0]
+    for position in positions[1:]:
+        if position - last > gap:
+            break
+        last = position
+    return last
+
+
+def _content(ws) -> tuple[tuple[int, int], list[tuple[int, int, object]]]:
+    filled = [(r, c, cell.value) for (r, c), cell in ws._cells.items() if cell.value is not None and cell.value != ""]
+    if not filled:
+        return (0, 0), []
+    last_row = _dense_end(sorted({r for r, _, _ in filled}), ROW_GAP)
+    last_col = _dense_end(sorted({c for _, c, _ in filled}), COLUMN_GAP)
+    far = sorted((r, c, v) for r, c, v in filled if r > last_row or c > last_col)
+    return (last_row, last_col), far
 
 
 def _color_dict(color: Color | None) -> dict | None:

@@ -36,6 +36,9 @@ class WorkbookPort(Protocol):
     def extent(self, sheet: str) -> tuple[int, int]:
         """(last used row, last used column), 1-based; (0, 0) for an empty sheet."""
 
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        """(row, col, value) of non-empty cells far beyond the content, which extent() leaves out."""
+
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]: ...
 
     def write_block(self, sheet: str, top: int, left: int, values: Sequence[Sequence[object]]) -> None: ...

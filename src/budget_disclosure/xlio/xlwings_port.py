@@ -42,6 +42,9 @@ class XlwingsBook:
             return (0, 0)
         return (last.row, last.column)
 
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        return []  # Excel keeps the used range itself
+
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
         if bottom < top or right < left:
             return []
