@@ -44,6 +44,7 @@ class CheckContext:
         # False for a unit's own package: the 上年预算 sheet holds the department's figures
         self.compares_last_year = compares_last_year
         self.rule: Rule | None = None
+        self.notes: list[str] = []  # what rules could not check, said once (shown with the verdict)
         self._memo: dict[str, object] = {}
 
     def memo(self, key: str, compute):
@@ -78,7 +79,7 @@ class CheckContext:
     def is_blank(self, ref: Ref) -> bool:
         t = self.table(ref[0])
         cell = t.cell(ref[1], ref[2]) if t else None
-        return cell is None or cell.value is None
+        return cell is None or (cell.value is None and not cell.unread)
 
     def describe(self, ref: Ref, with_table: bool = True) -> str:
         key, row_key, col = ref

@@ -111,6 +111,28 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
                 f.acknowledged = reason
 
 
+def _without_unread(package: ReadPackage, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """A finding that involves a formula without a result was computed without that cell: it is
+    not applicable, never an error; said once per table."""
+    unread = {c.address: t for t in package.tables.values() for c in t.unread}
+    if not unread:
+        return findings, []
+    kept, skipped = [], {}
+    for f in findings:
+        hit = next((unread[a] for a in f.cells if a in unread), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            skipped[hit.key] = skipped.get(hit.key, 0) + 1
+    notes = []
+    for t in package.tables.values():
+        if t.unread:
+            first = t.unread[0].address
+            notes.append(f"{t.spec.title}：{len(t.unread)} 个公式单元格没有计算结果（如 {first}），未读取；涉及它们的 "
+                         f"{skipped.get(t.key, 0)} 项核对不适用。请在 Excel 中打开并保存后再校验，或安装 LibreOffice 以重新计算")
+    return kept, notes
+
+
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None) -> CheckReport:
     package = read_package(_grids(port))
@@ -155,10 +177,11 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         context.rule = rule
         rules_run.append(rule.code)
         findings.extend(f for f in rule.check(context) if f is not None)
+    findings, unread_notes = _without_unread(package, findings)
     _apply_acknowledgements(findings, _acknowledgements(port))
     assign_suspects(findings)
     findings.sort(key=Finding.sort_key)
-    notes = list(package.problems) + [str(p) for p in far_cell_problems(port)]
+    notes = list(package.problems) + [str(p) for p in far_cell_problems(port)] + unread_notes + context.notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {})
 

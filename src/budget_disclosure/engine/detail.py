@@ -16,6 +16,7 @@ from budget_disclosure.engine.codes import (
 from budget_disclosure.engine.issues import InputError, InputProblem
 from budget_disclosure.engine.model import BudgetDetail, BudgetLine, PackageHeader
 from budget_disclosure.engine.money import AmountError, parse_amount
+from budget_disclosure.engine.unread import UNREAD
 from budget_disclosure.engine.vocab import (
     BASIC, FUND_ALIASES, FUND_BY_LABEL, KIND_ALIASES, KIND_BY_LABEL, PROJECT,
 )
@@ -176,6 +177,10 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
 
         amount: Decimal | None = None
         raw_amount = cells.get("amount")
+        if raw_amount is UNREAD:
+            row_problems.append(InputProblem(DETAIL_SHEET, at("amount"), "金额是公式，没有计算结果：请在 Excel 中打开并保存后"
+                                                                         "再生成（或安装 LibreOffice 以重新计算）"))
+            raw_amount = None
         try:
             amount = parse_amount(raw_amount)
         except AmountError:

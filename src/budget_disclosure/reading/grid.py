@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from budget_disclosure.engine.codes import normalize_code
 from budget_disclosure.engine.money import AmountError, YUAN_PER_WAN, ZERO, parse_amount
+from budget_disclosure.engine.unread import UNREAD
 from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TABLES, TableSpec
 from budget_disclosure.reading.labels import HEADER_ALIASES, fold, fold_label
 from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadRow, ReadTable
@@ -226,6 +227,10 @@ class _TableReader:
             self._hierarchy_row(sheet, r, row)
 
     def _cell(self, sheet: str, r: int, c: int, value: object) -> ReadCell | None:
+        if value is UNREAD:
+            cell = ReadCell(None, str(UNREAD), Address(sheet, r + 1, c + 1), unread=True)
+            self.table.unread.append(cell)
+            return cell
         text = "" if value is None else str(value).strip()
         try:
             amount = parse_amount(value)

@@ -36,6 +36,7 @@ class ReadCell:
     value: Decimal | None  # in 万元 (after unit scaling); None when blank
     text: str  # as found
     address: Address
+    unread: bool = False  # a formula without a result: not blank, not 0 — its rules are not applicable
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ReadTable:
     note_address: Address | None = None
     duplicates: list[tuple[str, Address]] = field(default_factory=list)
     bad_amounts: list[ReadCell] = field(default_factory=list)
+    unread: list[ReadCell] = field(default_factory=list)
     unmatched_labels: list[tuple[str, Address]] = field(default_factory=list)
     column_problems: list[str] = field(default_factory=list)
 

@@ -15,7 +15,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from budget_disclosure.xlio.atomic import write_atomically
-from budget_disclosure.xlio.port import KEEP_NOTE, CellStyle
+from budget_disclosure.xlio.port import KEEP_NOTE, UNREAD, CellStyle
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -39,6 +39,25 @@ class OpenpyxlBook:
     def __init__(self, workbook: Workbook, path: Path | None = None):
         self.wb = workbook
         self.path = path
+        self._cached = None  # the same file read for Excel's cached results of its formulas
+        self._recalculated = None  # …and recalculated by LibreOffice, for formulas without one
+
+    # -- formulas: read their results, never their text ---------------------------------------
+    def _result(self, sheet: str, row: int, col: int) -> object:
+        """The value of a formula cell: Excel's cached result; else LibreOffice's recalculation
+        (when installed); else UNREAD."""
+        if self.path is None:
+            return UNREAD
+        if self._cached is None:
+            self._cached = load_workbook(self.path, data_only=True, read_only=False)
+        value = _sheet_value(self._cached, sheet, row, col)
+        if value is not None:
+            return value
+        if self._recalculated is None:
+            self._recalculated = recalculated(self.path) or False
+        if self._recalculated:
+            value = _sheet_value(self._recalculated, sheet, row, col)
+        return UNREAD if value is None else value
 
     @classmethod
     def open(cls, path: Path) -> "OpenpyxlBook":
@@ -77,7 +96,12 @@ class OpenpyxlBook:
             row = []
             for c in columns:
                 cell = cells.get((r, c))
-                row.append(cell.value if cell is not None else None)
+                if cell is None:
+                    row.append(None)
+                elif cell.data_type == "f":
+                    row.append(self._result(sheet, r, c))
+                else:
+                    row.append(cell.value)
             out.append(row)
         return out
 
@@ -193,6 +217,36 @@ class OpenpyxlBook:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if title_rows:
             ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+
+
+def _sheet_value(wb, sheet: str, row: int, col: int) -> object:
+    if sheet not in wb.sheetnames:
+        return None
+    cell = wb[sheet]._cells.get((row, col))
+    return cell.value if cell is not None else None
+
+
+def recalculated(path: Path):
+    """The workbook as LibreOffice computes it (headless, in a temporary folder), data only; None
+    when LibreOffice is not installed or fails. Used only for formulas without a cached result."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="bd-recalc-") as tmp:
+        source = Path(tmp) / f"in{Path(path).suffix}"
+        shutil.copy(path, source)
+        out = Path(tmp) / "out"
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+                            "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                           capture_output=True, timeout=120, check=False)
+            return load_workbook(out / "in.xlsx", data_only=True)
+        except (OSError, subprocess.SubprocessError, ValueError, KeyError):
+            return None
 
 
 ROW_GAP, COLUMN_GAP = 1000, 100  # empty rows / columns after which a cell no longer belongs to the content

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+from budget_disclosure.engine.unread import UNREAD  # noqa: F401  (re-exported for the adapters)
+
+
 # A note that exists but cannot be read (the remote engine sees only that a note is there):
 # flags leave such a note untouched instead of replacing it, so nothing the user wrote is lost.
 KEEP_NOTE = "\x00keep"

@@ -35,6 +35,10 @@ def _compute_figures(ctx):
 
     if not all(ctx.table(k) for k in ("T1", "T3", "T6", "T9")):
         return None, []
+    unread = [t for t in ctx.tables("T1", "T3", "T6", "T9") if t.unread]
+    if unread:  # the statement's figures would be computed without those cells: not applicable
+        ctx.notes.append(f"情况说明的金额核对不适用：{'、'.join(t.spec.title for t in unread)}中有未计算的公式单元格")
+        return None, []
     figures = figures_from_read(ctx.package)
     texts = ctx.texts
     if ctx.detail is not None and texts is not None:
