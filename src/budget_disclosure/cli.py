@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zipfile
 from pathlib import Path
 
 from budget_disclosure import __version__, progress
@@ -21,17 +20,72 @@ class UsageError(Exception):
     """The command cannot run on this input; the message says why, in Chinese."""
 
 
-def _open_book(path: Path):
+WRITES = "生成、标记、清除或导出"
+
+
+def _open_book(path: Path, for_reading_only: bool = False):
+    """The workbook, inspected first (kind, bomb, damage). An old .xls can be checked (read with
+    calamine) but not written: saying so is better than converting behind the user's back."""
+    from budget_disclosure.xlio.archive import WorkbookRejected, kind
     from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 
     if not path.exists():
         raise UsageError(f"找不到文件：{path}")
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UsageError(f"{path}：只支持 .xlsx / .xlsm 工作簿")
+    if path.is_dir():
+        raise UsageError(f"{path} 是文件夹，不是工作簿")
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xls"):
+        raise UsageError(f"{path}：只支持 .xlsx / .xlsm 工作簿（旧版 .xls 只能校验）")
     try:
+        if suffix == ".xls" or kind(path) == "xls":
+            if not for_reading_only:
+                raise UsageError(f"{path}：旧版 .xls 工作簿只能校验，不能{WRITES}；请在 Excel 中另存为 .xlsx 后再操作")
+            from budget_disclosure.xlio.calamine_port import CalamineBook
+
+            return CalamineBook(path)
         return OpenpyxlBook.open(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UsageError(f"{path}：无法作为 Excel 工作簿打开（{exc}）") from exc
+    except WorkbookRejected as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"{path}：无法读取文件（{exc.strerror or exc}）") from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {1: "不允许写入（只读位置）", 2: "路径不存在", 13: "没有写入权限", 28: "磁盘已满", 30: "只读文件系统",
+               36: "文件名太长"}
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def _save(book, target: Path) -> None:
+    """Save (atomically: a temporary file, then a rename); a folder that cannot be written or a full
+    disk is an unusable output (exit 2), and the original file is unchanged."""
+    try:
+        book.save(target)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {target}：{_os_reason(exc)}；原文件未改动") from exc
+
+
+def _lock_file(path: Path) -> Path | None:
+    """Excel's owner file beside a workbook it has open (~$name, or ~$ over its first two letters)."""
+    for name in (f"~${path.name}", f"~${path.name[2:]}"):
+        candidate = path.with_name(name)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _writable_target(source: Path, target: Path, force: bool) -> None:
+    """Refuse writes that would lose work or produce a file Excel will not open."""
+    if target.is_dir():
+        raise UsageError(f"{target} 是文件夹：请给出输出文件名（.xlsx）")
+    if not target.parent.exists():
+        raise UsageError(f"输出文件夹不存在：{target.parent}")
+    if source.suffix.lower() in (".xlsm", ".xltm") and target.suffix.lower() == ".xlsx":
+        raise UsageError(f"{source} 含宏（.xlsm）：输出文件也应为 .xlsm（{target.name} 改为 .xlsm），"
+                         f"否则 Excel 会拒绝打开")
+    lock = _lock_file(target)
+    if lock is not None and not force:
+        raise UsageError(f"{target} 正在 Excel 中打开（有 {lock.name}）：请先在 Excel 中保存并关闭，或加 --force 仍然写入")
 
 
 def _existing(path: str | None, what: str, suffixes: tuple[str, ...]) -> Path | None:
@@ -64,12 +118,13 @@ def cmd_fill(args: argparse.Namespace) -> int:
     if args.all_units:
         return _fill_all_units(source, args, codes)
     target = Path(args.output) if args.output else source
+    _writable_target(source, target, args.force)
     with progress.steps(3, "读取工作簿") as bar:
         book = _open_book(source)
         bar.step("生成九张表和情况说明")
         result = fill_book(book, unit=args.unit, codes_file=codes)
         bar.step(f"保存 {target.name}")
-        book.save(target)
+        _save(book, target)
         bar.step()
     _print_fill(result, target)
     return EXIT_OK
@@ -114,7 +169,8 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
             book = _open_book(source)
             result = fill_book(book, unit=unit, codes_file=codes)
             target = out / f"{_safe_name(name)}{source.suffix}"
-            book.save(target)
+            _writable_target(source, target, args.force)
+            _save(book, target)
             _print_fill(result, target)
             bar.step(name)
     say(f"共写出 {len(targets)} 个公开包（部门 1 个，单位 {len(targets) - 1} 个）→ {out}；"
@@ -126,18 +182,18 @@ def _prefixes(values: list[str] | None) -> tuple[str, ...]:
     return tuple(p.strip().upper() for v in values or [] for p in v.split(",") if p.strip())
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 def _expand(names: list[str]) -> list[Path]:
-    """Files as given; a folder stands for every workbook below it (Excel's ~$ lock files and our
-    own flagged copies left out)."""
+    """Files as given; a folder stands for every workbook below it (Excel's ~$ lock files, hidden
+    and temporary files, and our own flagged copies left out)."""
     files: list[Path] = []
     for name in names:
         path = Path(name)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not p.name.startswith("~$") and ".校验." not in p.name)
+                           and not p.name.startswith(("~$", ".")) and ".校验." not in p.name)
             if not found:
                 raise UsageError(f"文件夹 {path} 中没有 .xlsx / .xlsm 工作簿")
             files += found
@@ -163,7 +219,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for path in files:
             bar.step(path.name)
             try:
-                book = _open_book(path)
+                book = _open_book(path, for_reading_only=not (args.flag or args.in_place))
+                if (lock := _lock_file(path)) is not None:
+                    print(f"提示：{path} 正在 Excel 中打开（有 {lock.name}），校验的是上次保存的内容", file=sys.stderr)
                 report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
                 if not report.package.tables:
                     raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
@@ -184,10 +242,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.flag or args.in_place:
             target = path if args.in_place else Path(args.output) if args.output else path.with_name(
                 f"{path.stem}.校验{path.suffix}")
-            marked = apply_flags(book, report)
-            book.save(target)
-            if args.format == "text":
-                say(f"已标记 {marked} 处单元格 → {target}")
+            try:
+                _writable_target(path, target, args.force)
+                marked = apply_flags(book, report)
+                _save(book, target)
+            except UsageError as exc:  # one unwritable target does not stop the batch
+                worst = EXIT_UNUSABLE
+                print(f"错误：{exc}", file=sys.stderr)
+            else:
+                if args.format == "text":
+                    say(f"已标记 {marked} 处单元格 → {target}")
         reports.append(report_dict(str(path), report))
         if args.format == "text":
             print(report_text(str(path), report).splitlines()[0] if progress.QUIET else report_text(str(path), report))
@@ -202,9 +266,11 @@ def cmd_clear(args: argparse.Namespace) -> int:
     from budget_disclosure.flagging import clear_flags
 
     path = Path(args.file)
+    target = Path(args.output) if args.output else path
+    _writable_target(path, target, args.force)
     book = _open_book(path)
     restored = clear_flags(book)
-    book.save(Path(args.output) if args.output else path)
+    _save(book, target)
     say(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
     return EXIT_OK
 
@@ -218,15 +284,18 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from budget_disclosure.export.fonts import FontError
-    from budget_disclosure.export.package import ExportRefused, export_book
+    from budget_disclosure.export.package import EXPORT_STEPS, ExportRefused, OutputUnusable, export_book
 
     source = Path(args.input)
-    book = _open_book(source)
-    from budget_disclosure.export.package import EXPORT_STEPS
+    book = _open_book(source, for_reading_only=True)
 
     try:
         with progress.steps(EXPORT_STEPS, "校验") as bar:
             result = export_book(book, Path(args.output), force=args.force, source=source.name, on_step=bar.step)
+    except OutputUnusable as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"无法写出公开包到 {args.output}：{_os_reason(exc)}；没有留下不完整的公开包") from exc
     except ExportRefused as exc:
         if exc.no_tables:
             raise UsageError(f"{source}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”），无法导出") from exc
@@ -289,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="工作簿", help="工作簿（本工具模板）")
     p.add_argument("-o", "--output", metavar="输出", help="输出文件（--all-units 时为文件夹）；省略时就地更新")
     p.add_argument("--unit", metavar="单位编码", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
+    p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入")
     p.add_argument("--all-units", action="store_true",
                    help="在 -o 指定的文件夹中写出部门预算和每个单位的单位预算（各一个工作簿）")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
@@ -302,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--flag", action="store_true", help="在副本中标记问题单元格（颜色+批注）并生成“校验结果”表")
     p.add_argument("-o", "--output", metavar="输出文件", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
     p.add_argument("--in-place", action="store_true", help="直接在原文件中标记")
+    p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入标记")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
     p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
     p.set_defaults(run=cmd_check)
@@ -309,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clear", parents=[common], help="清除校验标记，恢复单元格原来的格式和批注")
     p.add_argument("file", metavar="工作簿", help="标记过的工作簿")
     p.add_argument("-o", "--output", metavar="输出文件", help="输出文件；省略时就地更新")
+    p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入")
     p.set_defaults(run=cmd_clear)
 
     p = sub.add_parser("rules", parents=[common], help="列出规则手册")

@@ -13,11 +13,11 @@ from budget_disclosure import __version__
 from budget_disclosure.checking.findings import Finding
 from budget_disclosure.checking.service import check_book
 from budget_disclosure.export.docx_out import write_docx
-from budget_disclosure.export.opendata import write_open_data
+from budget_disclosure.export.opendata import CSV_NAMES, write_open_data
 from budget_disclosure.export.pdf import write_pdf
 from budget_disclosure.export.printable import print_tables
 from budget_disclosure.export.workbook import write_values_workbook
-from budget_disclosure.xlio.atomic import write_atomically
+from budget_disclosure.xlio.atomic import write_folder_atomically
 from budget_disclosure.xlio.port import WorkbookPort
 
 WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME = "公开表.xlsx", "部门预算公开.docx", "部门预算公开.pdf", "manifest.json"
@@ -62,6 +62,25 @@ def statement_blocks(port: WorkbookPort, package, unit: str, year: int | None) -
     return statement.generate_for(unit, year, statement.figures_from_read(package), texts, None)
 
 
+class OutputUnusable(Exception):
+    """The output folder cannot take the package; the message says why, in Chinese."""
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """The export folder is replaced as a whole, so it must hold nothing but an earlier package."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputUnusable(f"-o 应为文件夹，{out_dir} 是一个文件（不会覆盖它）")
+    if not out_dir.parent.exists():
+        raise OutputUnusable(f"输出文件夹的上级文件夹不存在：{out_dir.parent}")
+    if out_dir.is_dir():
+        ours = {WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME, "datapackage.json"} | {
+            f"{n}.csv" for n in CSV_NAMES.values()}
+        others = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
+        if others:
+            raise OutputUnusable(f"输出文件夹 {out_dir} 中有不属于公开包的文件（{'、'.join(others[:3])}"
+                                 f"{'等' if len(others) > 3 else ''}），为免误删，请换一个新文件夹")
+
+
 EXPORT_STEPS = 5  # check, workbook, Word, PDF, open data (for a progress bar)
 
 
@@ -78,29 +97,36 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
     name = next((t.unit_name for t in report.package.tables.values() if t.unit_name), "")
     title = f"{name} {report.year or ''} 年部门预算信息公开".strip()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sections = statement_blocks(port, report.package, name, report.year)
-    files = []
-    for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
-                              (DOCX_NAME, lambda p: write_docx(p, title, tables, sections)),
-                              (PDF_NAME, lambda p: write_pdf(p, title, tables, sections))):
-        target = out_dir / file_name
-        write_atomically(target, writer)
-        files.append(target)
-        on_step(f"已写出 {file_name}")
-    files += write_open_data(tables, out_dir, title, report.year)
-    on_step("已写出开放数据")
-    manifest = {
-        "generated_by": f"budget-disclosure {__version__}",
-        "source": source,
-        "unit": report.unit,
-        "year": report.year,
-        "verdict": report.verdict,
-        "forced": bool(force and report.blocking),
-        "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
-        "rules": report.rules_run,
-        "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
-    }
+    names: list[str] = []
+
+    def write_package(folder: Path) -> None:
+        files = []
+        for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
+                                  (DOCX_NAME, lambda p: write_docx(p, title, tables, sections)),
+                                  (PDF_NAME, lambda p: write_pdf(p, title, tables, sections))):
+            writer(folder / file_name)
+            files.append(folder / file_name)
+            on_step(f"已写出 {file_name}")
+        files += write_open_data(tables, folder, title, report.year)
+        on_step("已写出开放数据")
+        manifest = {
+            "generated_by": f"budget-disclosure {__version__}",
+            "source": source,
+            "unit": report.unit,
+            "year": report.year,
+            "verdict": report.verdict,
+            "forced": bool(force and report.blocking),
+            "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
+            "rules": report.rules_run,
+            "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
+        }
+        (folder / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        names.extend(p.name for p in files)
+
+    check_out_dir(out_dir)
+    # the whole package appears at once: a failure half-way leaves the previous package (or nothing)
+    write_folder_atomically(out_dir, write_package)
+    files = [out_dir / n for n in names]
     manifest_path = out_dir / MANIFEST_NAME
-    write_atomically(manifest_path, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"))
     return ExportResult(out_dir, files, manifest_path, report.verdict)

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from budget_disclosure.xlio.archive import WorkbookRejected, broken_part, inspect
 from budget_disclosure.xlio.atomic import write_atomically
 from budget_disclosure.xlio.port import KEEP_NOTE, UNREAD, CellStyle
 
@@ -61,9 +62,16 @@ class OpenpyxlBook:
 
     @classmethod
     def open(cls, path: Path) -> "OpenpyxlBook":
+        """Open after the archive is inspected (kind, bomb, CRC); a part that fails to parse is named."""
         path = Path(path)
+        inspect(path)
         keep_vba = path.suffix.lower() in (".xlsm", ".xltm")
-        return cls(load_workbook(path, keep_vba=keep_vba, keep_links=True), path)
+        try:
+            return cls(load_workbook(path, keep_vba=keep_vba, keep_links=True), path)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+            part = broken_part(path)
+            where = f"部件 {part} 不是合法的 XML" if part else f"openpyxl 无法解析（{type(exc).__name__}）"
+            raise WorkbookRejected(f"{path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
 
     def save(self, path: Path | None = None) -> None:
         target = Path(path or self.path)

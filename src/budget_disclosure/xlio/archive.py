@@ -1,0 +1,78 @@
+"""Look at a workbook file before any parser touches it: what kind of file it is, and whether its
+zip archive is safe to unpack (sizes and compression ratios read from the central directory, so a
+bomb is refused in milliseconds); a broken part is named. Messages in Chinese, for exit 2."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
+MAX_PART = 256 * 1024 * 1024  # one unpacked part
+MAX_TOTAL = 512 * 1024 * 1024  # all parts unpacked
+MAX_RATIO = 200  # unpacked / packed, for parts above RATIO_FLOOR (real sheets compress 5–30×)
+RATIO_FLOOR = 4 * 1024 * 1024
+SUPPORTED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+class WorkbookRejected(Exception):
+    """The file cannot be used; the message says why, in Chinese, naming the file (and the part)."""
+
+
+def kind(path: Path) -> str:
+    """"xlsx" (a zip), "xls" (legacy binary), "encrypted" (password to open), or "other"."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head == OLE_MAGIC:
+            rest = fh.read(1 << 20)
+            return "encrypted" if "EncryptionInfo".encode("utf-16-le") in rest else "xls"
+    return "xlsx" if head[:4] == b"PK\x03\x04" else "other"
+
+
+def inspect(path: Path) -> None:
+    """Raise WorkbookRejected unless ``path`` is a zip workbook that is safe to unpack."""
+    what = kind(path)
+    if what == "encrypted":
+        raise WorkbookRejected(f"{path}：工作簿设有打开密码（已加密），无法读取；请在 Excel 中“文件 → 信息 → 保护工作簿 → "
+                               f"用密码进行加密”清除密码后另存")
+    if what == "xls":
+        raise WorkbookRejected(f"{path}：这是旧版 Excel 97-2003 工作簿（.xls）；请在 Excel 中另存为 .xlsx")
+    if what != "xlsx":
+        raise WorkbookRejected(f"{path}：不是 Excel 工作簿（.xlsx / .xlsm），文件可能已损坏或不是表格文件")
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise WorkbookRejected(f"{path}：工作簿文件已损坏（zip 结构无法读取）") from exc
+    with archive:
+        total = 0
+        for entry in archive.infolist():
+            if entry.compress_type not in SUPPORTED:
+                raise WorkbookRejected(f"{path}：部件 {entry.filename} 使用了不支持的压缩方式（编号 {entry.compress_type}，"
+                                       f"如 Deflate64）；请在 Excel 中重新保存")
+            total += entry.file_size
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            if entry.file_size > MAX_PART or (entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+                raise WorkbookRejected(f"{path}：部件 {entry.filename} 解压后 {entry.file_size / 2**20:,.0f} MiB"
+                                       f"（压缩比 {ratio:,.0f}），远超正常工作簿，疑为“压缩炸弹”，拒绝打开")
+        if total > MAX_TOTAL:
+            raise WorkbookRejected(f"{path}：解压后共 {total / 2**20:,.0f} MiB，超过 {MAX_TOTAL // 2**20} MiB 上限，拒绝打开")
+        bad = archive.testzip()
+        if bad is not None:
+            raise WorkbookRejected(f"{path}：部件 {bad} 已损坏（CRC 校验不符）；请用 Excel 打开修复后另存")
+
+
+def broken_part(path: Path) -> str | None:
+    """The first XML part that does not parse, to name it when a parser failed."""
+    import xml.parsers.expat
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            parser = xml.parsers.expat.ParserCreate()
+            try:
+                with archive.open(name) as part:
+                    parser.ParseFile(part)
+            except xml.parsers.expat.ExpatError as exc:
+                return f"{name}（第 {exc.lineno} 行：{xml.parsers.expat.ErrorString(exc.code)}）"
+    return None

@@ -1,0 +1,49 @@
+"""A fast read-only adapter of the workbook port, on python-calamine (Rust): for checking, which
+needs values only, and for old .xls workbooks that openpyxl cannot read. Writing goes through
+the openpyxl adapter; this one has no write operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budget_disclosure.xlio.archive import WorkbookRejected
+
+
+class CalamineBook:
+    read_only = True
+
+    def __init__(self, path: Path):
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        try:
+            self.wb = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for damaged files
+            raise WorkbookRejected(f"{self.path}：无法读取工作簿（{type(exc).__name__}）：文件可能已损坏") from exc
+        self._grids: dict[str, list[list[object]]] = {}
+
+    def _grid(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._grids:
+            rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            self._grids[sheet] = [[None if v == "" else v for v in row] for row in rows]
+        return self._grids[sheet]
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheet_names)
+
+    def extent(self, sheet: str) -> tuple[int, int]:
+        grid = self._grid(sheet)
+        last_row = max((r for r, row in enumerate(grid, 1) if any(v is not None for v in row)), default=0)
+        last_col = max((c for row in grid for c, v in enumerate(row, 1) if v is not None), default=0)
+        return (last_row, last_col)
+
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        return []
+
+    def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
+        grid = self._grid(sheet)
+        out = []
+        for r in range(top - 1, bottom):
+            row = grid[r] if r < len(grid) else []
+            out.append([row[c] if c < len(row) else None for c in range(left - 1, right)])
+        return out
