@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from budget_disclosure.checking.findings import ERROR
