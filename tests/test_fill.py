@@ -225,7 +225,7 @@ def test_missing_file_and_non_workbook_are_clear(tmp_path, capsys):
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook")
     assert main(["fill", str(fake)]) == 2
-    assert "无法作为 Excel 工作簿打开" in capsys.readouterr().err
+    assert "不是 Excel 工作簿" in capsys.readouterr().err
 
 
 def test_a_code_list_that_is_missing_or_not_utf8_is_a_clear_error(tmp_path, capsys):
@@ -236,3 +236,18 @@ def test_a_code_list_that_is_missing_or_not_utf8_is_a_clear_error(tmp_path, caps
     gbk.write_bytes("编码,名称\n2010101,行政运行\n".encode("gbk"))
     assert main(["fill", str(src), "--codes", str(gbk)]) == 2
     assert "UTF-8" in capsys.readouterr().err
+
+
+def test_a_value_typed_into_a_table_is_never_overwritten_silently(filled_copy, capsys):
+    from openpyxl import load_workbook
+    assert main(["fill", str(filled_copy), "-q"]) == 0
+    capsys.readouterr()
+    wb = load_workbook(filled_copy)
+    wb["表3 支出总表"]["D9"].value = 1291.05  # typed over the generated 行政运行 合计
+    wb.save(filled_copy)
+    assert main(["fill", str(filled_copy), "-q"]) == 0
+    said = capsys.readouterr().err
+    assert "表3 支出总表!D9：手工填写的“1291.05”已按预算明细改为“1291.00”" in said
+    assert said.count("手工填写") == 1  # the cells fill wrote itself are not reported
+    assert main(["fill", str(filled_copy), "-q"]) == 0
+    assert "手工填写" not in capsys.readouterr().err

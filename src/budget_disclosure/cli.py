@@ -133,6 +133,10 @@ def cmd_fill(args: argparse.Namespace) -> int:
 def _print_fill(result, target: Path) -> None:
     for warning in result.warnings:
         print(f"提示：{warning}", file=sys.stderr)
+    for change in result.overwritten[:20]:
+        print(f"注意：{change}", file=sys.stderr)
+    if len(result.overwritten) > 20:
+        print(f"注意：另有 {len(result.overwritten) - 20} 个手工填写的单元格已按预算明细改写", file=sys.stderr)
     header = result.detail.header
     say(f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表 → {target}")
     for spec in TABLES:

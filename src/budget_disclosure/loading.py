@@ -25,6 +25,7 @@ class FillResult:
     warnings: list[InputProblem] = field(default_factory=list)
     statement: str = ""  # what happened to the 情况说明 sheet
     department: BudgetDetail | None = None  # every line of the workbook
+    overwritten: list[InputProblem] = field(default_factory=list)  # typed-over table cells fill replaced
 
     @property
     def is_unit_package(self) -> bool:

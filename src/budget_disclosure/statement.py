@@ -23,9 +23,9 @@ from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
 from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio import styles
+from budget_disclosure.xlio.meta import read_meta
 from budget_disclosure.xlio.port import WorkbookPort
 
-META_SHEET = "_bd_meta"
 HASH_KEY = "情况说明sha256"
 KINDS = {"title": "标题", "h1": "一级标题", "h2": "二级标题", "p": "段落", "caption": "表名", "header": "表头", "row": "表行"}
 KIND_OF = {v: k for k, v in KINDS.items()}
@@ -113,19 +113,12 @@ def _read_sheet(port: WorkbookPort) -> list[list[object]]:
     return port.read_block(NARRATIVE_SHEET, 1, 1, rows, max(cols, 2)) if rows else []
 
 
-def _meta(port: WorkbookPort) -> dict[str, str]:
-    if META_SHEET not in port.sheet_names():
-        return {}
-    rows, _ = port.extent(META_SHEET)
-    return {str(k): str(v) for k, v in port.read_block(META_SHEET, 1, 1, rows, 2) if k} if rows else {}
-
-
 def edited(port: WorkbookPort) -> bool:
     """Has the accountant changed the 情况说明 sheet since it was generated?"""
     if NARRATIVE_SHEET not in port.sheet_names():
         return False
     rows = _read_sheet(port)
-    stored = _meta(port).get(HASH_KEY)
+    stored = read_meta(port).get(HASH_KEY)
     return bool(rows) and (stored is None or stored != _digest(rows))
 
 
@@ -141,10 +134,11 @@ def _height(text: object) -> float | None:
     return LINE_POINTS * lines + 2 if lines > 1 else None
 
 
-def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
-    """Write the generated 情况说明; False (nothing written) when the sheet was edited by hand."""
+def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> dict[str, str] | None:
+    """Write the generated 情况说明 and return the bookkeeping entries for it (the caller keeps
+    them in _bd_meta); None (nothing written) when the sheet was edited by hand."""
     if edited(port):
-        return False
+        return None
     rows = sheet_rows(blocks)
     if NARRATIVE_SHEET in port.sheet_names():
         port.remove_sheet(NARRATIVE_SHEET)
@@ -158,10 +152,7 @@ def write_sheet(port: WorkbookPort, blocks: list[tuple]) -> bool:
     port.set_widths(NARRATIVE_SHEET, (8, TEXT_WIDTH) + (11,) * max(width - 2, 0))
     port.set_heights(NARRATIVE_SHEET, 2, [_height(r[1]) for r in rows[1:]])
     port.set_print(NARRATIVE_SHEET, landscape=True, title_rows=(1, 1))
-    port.remove_sheet(META_SHEET)
-    port.add_sheet(META_SHEET, hidden=True)
-    port.write_block(META_SHEET, 1, 1, [[HASH_KEY, _digest(rows)]])
-    return True
+    return {HASH_KEY: _digest(rows)}
 
 
 def sheet_paragraphs(port: WorkbookPort) -> list[tuple[int, str]]:

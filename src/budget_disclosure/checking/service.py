@@ -20,13 +20,14 @@ from budget_disclosure.layout.tables import TABLE_BY_KEY
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
+from budget_disclosure.xlio.meta import META_SHEET
 from budget_disclosure.xlio.port import WorkbookPort
 
 FINDINGS_SHEET = "校验结果"
 ACK_SHEET = "出错说明"
 FLAGS_SHEET = "_bd_flags"
 NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET,
-                    "_bd_meta", NARRATIVE_SHEET, *(s.name for s in PACKAGE_INPUTS)}
+                    META_SHEET, NARRATIVE_SHEET, *(s.name for s in PACKAGE_INPUTS)}
 
 
 @dataclass
