@@ -251,3 +251,18 @@ def test_a_value_typed_into_a_table_is_never_overwritten_silently(filled_copy, c
     assert said.count("手工填写") == 1  # the cells fill wrote itself are not reported
     assert main(["fill", str(filled_copy), "-q"]) == 0
     assert "手工填写" not in capsys.readouterr().err
+
+
+def test_amounts_that_look_wrong_are_named(tmp_path, capsys):
+    lines = [line("2010101", "30101", 1_000_000 + i * 1000, kind="基本支出·人员经费") for i in range(8)]
+    lines += [line("2010101", "30201", -5_000), line("2010101", "30201", "-"), line("2010101", "30201", 100.5)]
+    src = make_book(tmp_path / "in.xlsx", lines)
+    assert main(["fill", str(src)]) == 0  # hints, not errors
+    said = capsys.readouterr().err
+    assert "预算明细!K10：金额为负数（-5,000.00 元）" in said
+    assert "预算明细!K11：金额写作“-”，该行未计入" in said
+    assert "预算明细!K12：金额 100.50 元远小于本部门明细的一般金额" in said
+    from budget_disclosure.checking.service import check_book
+    from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+    report = check_book(OpenpyxlBook.open(src))
+    assert sorted(f.cell for f in report.findings if f.rule == "BD711") == ["K10", "K11", "K12"]

@@ -131,7 +131,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def _print_fill(result, target: Path) -> None:
-    for warning in result.warnings:
+    for warning in result.warnings + result.unusual:
         print(f"提示：{warning}", file=sys.stderr)
     for change in result.overwritten[:20]:
         print(f"注意：{change}", file=sys.stderr)

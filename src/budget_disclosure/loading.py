@@ -9,7 +9,7 @@ from pathlib import Path
 
 from budget_disclosure.engine.codes import Classifications, read_code_rows_csv
 from budget_disclosure.engine.derive import derive_all
-from budget_disclosure.engine.detail import read_detail
+from budget_disclosure.engine.detail import read_detail, unusual_amounts
 from budget_disclosure.engine.issues import InputError, InputProblem, column_letter
 from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.engine.package_texts import PackageTexts
@@ -26,6 +26,7 @@ class FillResult:
     statement: str = ""  # what happened to the 情况说明 sheet
     department: BudgetDetail | None = None  # every line of the workbook
     overwritten: list[InputProblem] = field(default_factory=list)  # typed-over table cells fill replaced
+    unusual: list[InputProblem] = field(default_factory=list)  # detail amounts that look wrong
 
     @property
     def is_unit_package(self) -> bool:
@@ -63,7 +64,10 @@ def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Pa
         except KeyError:
             known = "、".join(f"{c} {n}" for c, n in result.detail.units().items())
             raise InputError([InputProblem(DETAIL_SHEET, "", f"预算明细中没有单位编码“{unit}”；现有单位：{known}")]) from None
-    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail)
+    letter = raw.detail_letters.get("amount", "")
+    unusual = result.dropped + unusual_amounts(list(detail.lines), lambda row: f"{letter}{row}")
+    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail,
+                      unusual=unusual)
 
 
 def unit_of_tables(table_codes: list[str], department: BudgetDetail) -> str | None:

@@ -45,6 +45,7 @@ class CheckContext:
         self.compares_last_year = compares_last_year
         self.rule: Rule | None = None
         self.notes: list[str] = []  # what rules could not check, said once (shown with the verdict)
+        self.detail_unusual: list = []  # InputProblems of 预算明细 amounts that look wrong
         self._memo: dict[str, object] = {}
 
     def memo(self, key: str, compute):

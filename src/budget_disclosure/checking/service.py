@@ -172,6 +172,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs,
                            derived.detail if derived else None, where,
                            compares_last_year=not (derived and derived.is_unit_package))
+    context.detail_unusual = derived.unusual if derived else []
     findings: list[Finding] = []
     rules_run = []
     for rule in selected(select, ignore):

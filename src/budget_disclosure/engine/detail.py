@@ -42,9 +42,33 @@ class ReadResult:
     detail: BudgetDetail
     names: dict[tuple[Kind, str], str]
     warnings: list[InputProblem] = field(default_factory=list)
+    dropped: list[InputProblem] = field(default_factory=list)  # lines whose amount is a dash (提示)
 
     def name_of(self, kind: Kind, code: str) -> str:
         return self.names[(kind, code)]
+
+
+OUTLIER = 500  # an amount this many times above or below the department's typical line: 元 and 万元 mixed up
+DASHES = ("-", "—", "－", "–")
+
+
+def unusual_amounts(lines: list[BudgetLine], cell_of) -> list[InputProblem]:
+    """Negative amounts, and amounts thousands of times away from the department's typical line (a
+    万元 figure typed into the 元 column, or 元 typed twice over): hints naming the cell."""
+    problems = []
+    sizes = sorted(abs(l.amount) for l in lines if l.amount)
+    typical = sizes[len(sizes) // 2] if sizes else None
+    for line in lines:
+        where = cell_of(line.row)
+        if line.amount < 0:
+            problems.append(InputProblem(DETAIL_SHEET, where, f"金额为负数（{line.amount:,.2f} 元），请核对"))
+        elif typical and line.amount >= 1 and line.amount * OUTLIER < typical:
+            problems.append(InputProblem(DETAIL_SHEET, where, f"金额 {line.amount:,.2f} 元远小于本部门明细的一般金额"
+                                         f"（中位数 {typical:,.2f} 元），是否按万元填写了？金额单位应为元"))
+        elif typical and line.amount > typical * OUTLIER:
+            problems.append(InputProblem(DETAIL_SHEET, where, f"金额 {line.amount:,.2f} 元是本部门明细一般金额"
+                                         f"（中位数 {typical:,.2f} 元）的 {line.amount / typical:,.0f} 倍，请核对单位和位数"))
+    return problems
 
 
 def cell_text(value: object) -> str:
@@ -144,6 +168,7 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
     """Validate everything; raise InputError listing every problem, or return the detail."""
     header, problems = read_header(raw)
     resolver = _Resolver(classifications)
+    dashes: list[InputProblem] = []
     lines: list[BudgetLine] = []
     letters = raw.detail_letters
     for row_number, cells in raw.rows:
@@ -177,6 +202,9 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
 
         amount: Decimal | None = None
         raw_amount = cells.get("amount")
+        if isinstance(raw_amount, str) and raw_amount.strip() in DASHES:
+            dashes.append(InputProblem(DETAIL_SHEET, at("amount"), f"金额写作“{raw_amount.strip()}”，该行未计入；"
+                                                                  f"无金额的行请删除，金额为零请填 0"))
         if raw_amount is UNREAD:
             row_problems.append(InputProblem(DETAIL_SHEET, at("amount"), "金额是公式，没有计算结果：请在 Excel 中打开并保存后"
                                                                          "再生成（或安装 LibreOffice 以重新计算）"))
@@ -207,4 +235,4 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
     if problems:
         raise InputError(problems)
     assert header is not None
-    return ReadResult(BudgetDetail(header, tuple(lines)), resolver.names, list(resolver.unverified.values()))
+    return ReadResult(BudgetDetail(header, tuple(lines)), resolver.names, list(resolver.unverified.values()), dashes)

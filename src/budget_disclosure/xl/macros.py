@@ -49,7 +49,7 @@ def _fill(port: XlwingsBook) -> str:
     header = result.detail.header
     lines = [f"{header.unit_line} {header.year} 年：由 {len(result.detail.lines)} 条预算明细生成九张表。"]
     lines += [f"注意：{w}" for w in result.overwritten[:MAX_LISTED]]
-    lines += [f"提示：{w}" for w in result.warnings[:MAX_LISTED]]
+    lines += [f"提示：{w}" for w in (result.unusual + result.warnings)[:MAX_LISTED]]
     return "\n".join(lines)
 
 

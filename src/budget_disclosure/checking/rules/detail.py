@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget_disclosure.checking.findings import ERROR
+from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
 
@@ -40,3 +40,22 @@ def table_matches_detail(ctx):
     for key in sorted(missing_tables):
         t = ctx.table(key)
         yield ctx.finding(key, f"{t.spec.title}没有数据，但预算明细中有对应金额：请先运行“生成报表”", [t.title])
+
+
+@rule("BD711", "detail-amount-looks-wrong", WARNING, "预算明细中看起来不对的金额：负数、“-”、与其他明细相差数千倍",
+      breaks=[Edit("@预算明细", "2101101", 10, value=127.97)])
+def detail_amount_looks_wrong(ctx):
+    """依据：预算明细的金额以元为单位（部门预算公开表由预算明细汇总）。负数、写作“-”的金额（该行未计入），以及比本部门明细
+    一般金额（中位数）大或小数千倍的金额，多半是录入错误（元与万元混用、多输或少输位数），提示核对。
+    失败示例：行政单位医疗 1,279,700 元写成 127.97（按万元填写），是中位数的万分之一。
+    通过示例：参考包的 44 条明细，金额都在同一量级。"""
+    from budget_disclosure.layout.inputs import DETAIL_SHEET
+    from budget_disclosure.reading.model import Address
+
+    for problem in ctx.detail_unusual:
+        column = "".join(ch for ch in problem.cell if ch.isalpha())
+        row = int("".join(ch for ch in problem.cell if ch.isdigit()) or 0)
+        index = 0
+        for ch in column:
+            index = index * 26 + ord(ch.upper()) - 64
+        yield ctx.finding("", problem.message, [Address(DETAIL_SHEET, row, index)] if row and index else [])
