@@ -74,15 +74,33 @@ def unmask(text: str) -> str:
     return text.translate(_UNMASK)
 
 
+_AMOUNT = re.compile(NUMBER + UNIT)
+_CONNECTORS = ("预算安排", "共计", "安排", "为", "")
+
+
 def find_levels(text: str, facts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, Decimal, int]]:
-    """(label, stated 万元, expected, position) for every "<label>[为|共计|安排]<number><unit>" in the text."""
-    found, taken = [], []
+    """(label, stated 万元, expected, position) for every "<label>[为|共计|安排]<number><unit>" in the text.
+
+    Each amount in the text is attributed to the longest label that ends right before it (a longer
+    label claims the statement from a shorter one inside it). Works from the amounts backwards, so
+    the cost does not grow with the number of labels (a department may list a thousand projects)."""
+    expected_of: dict[str, Decimal] = {}
     for label, expected in facts:
-        for m in re.finditer(re.escape(label) + r"(?:为|共计|安排|预算安排)?" + NUMBER + UNIT, text):
-            if any(a <= m.start() < b for a, b in taken):
-                continue  # a longer label already claimed this statement
-            taken.append((m.start(), m.end()))
-            found.append((label, to_wan(m.group(1), m.group(2)), expected, m.start()))
+        expected_of.setdefault(label, expected)
+    lengths = sorted({len(label) for label in expected_of}, reverse=True)
+    found = []
+    for m in _AMOUNT.finditer(text):
+        best = None
+        for connector in _CONNECTORS:
+            end = m.start() - len(connector)
+            if connector and text[end:m.start()] != connector:
+                continue
+            label = next((text[end - n:end] for n in lengths if n <= end and text[end - n:end] in expected_of), None)
+            if label is not None and (best is None or len(label) > len(best[0])):
+                best = (label, end - len(label))
+        if best is not None:
+            label, start = best
+            found.append((label, to_wan(m.group(1), m.group(2)), expected_of[label], start))
     return found
 
 

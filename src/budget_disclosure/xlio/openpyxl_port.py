@@ -42,6 +42,7 @@ class OpenpyxlBook:
         self.path = path
         self._cached = None  # the same file read for Excel's cached results of its formulas
         self._recalculated = None  # …and recalculated by LibreOffice, for formulas without one
+        self._contents: dict[str, tuple] = {}  # sheet → (cell count, (extent, far cells))
 
     # -- formulas: read their results, never their text ---------------------------------------
     def _result(self, sheet: str, row: int, col: int) -> object:
@@ -85,11 +86,21 @@ class OpenpyxlBook:
         """The range the content fills, from the values themselves: openpyxl's max_row/max_column
         count every formatted or once-touched cell, and one stray cell at XFD1 or A1048576 would
         make every read span a million rows. Cells far beyond the content are left out (far_cells)."""
-        return _content(self.wb[sheet])[0]
+        return self._content(sheet)[0]
 
     def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
         """Non-empty cells far beyond the content (left out of every read), with their values."""
-        return _content(self.wb[sheet])[1]
+        return self._content(sheet)[1]
+
+    def _content(self, sheet: str):
+        # recomputed when cells are added (the usual way content grows); a value cleared to None
+        # leaves the extent a little large, which costs nothing
+        ws = self.wb[sheet]
+        cached = self._contents.get(sheet)
+        if cached is None or cached[0] != len(ws._cells):
+            cached = (len(ws._cells), _content(ws))
+            self._contents[sheet] = cached
+        return cached[1]
 
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
         if bottom < top or right < left:
