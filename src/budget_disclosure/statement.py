@@ -173,7 +173,7 @@ def docx_paragraphs(path) -> list[tuple[int, str]]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
-        raise InputError([InputProblem(str(path), "", f"无法作为 Word 文档（.docx）打开：{exc}")]) from exc
+        raise InputError([InputProblem(str(path), "", "无法作为 Word 文档（.docx）打开：文件已损坏或不是 .docx（旧版 .doc 请在 Word 中另存为 .docx）")]) from exc
     return [(n, p.text) for n, p in enumerate(document.paragraphs, 1) if p.text.strip()]
 
 
