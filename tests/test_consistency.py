@@ -3,9 +3,11 @@ export publishes — on the bundled example with each edit that once made it con
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from budget_disclosure.checking.findings import ERROR
@@ -179,10 +181,25 @@ def test_one_mistyped_amount_points_at_that_cell(filled_copy, tmp_path, capsys):
     assert note.startswith("【疑似出错】") and "相关单元格" in note
 
 
-def test_all_units_writes_every_package_and_the_department_equals_their_sum(tmp_path, capsys):
-    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
-    out = tmp_path / "packages"
-    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+@pytest.fixture(scope="module")
+def all_units(tmp_path_factory):
+    """fill --all-units of the example with two units, once for this module."""
+    tmp = tmp_path_factory.mktemp("all-units")
+    source = example_book(tmp / "x.xlsx", edit=_two_units)
+    out = tmp / "packages"
+    assert main(["fill", str(source), "--all-units", "-o", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture
+def packages(all_units, tmp_path):
+    target = tmp_path / "packages"
+    shutil.copytree(all_units, target)
+    return target
+
+
+def test_all_units_writes_every_package_and_the_department_equals_their_sum(packages, capsys):
+    out = packages
     names = sorted(p.name for p in out.iterdir())
     assert names == ["单位_101001_张家口市人民代表大会常务委员会办公室本级.xlsx", "单位_101002_张家口市人大代表服务中心.xlsx",
                      "部门_101_张家口市人民代表大会常务委员会办公室.xlsx"]
@@ -202,20 +219,16 @@ def test_all_units_writes_every_package_and_the_department_equals_their_sum(tmp_
     assert department[0]["cell"] == "D10"  # the department's own row of 2010104
 
 
-def test_a_department_whose_unit_package_is_missing_is_not_compared(tmp_path, capsys):
-    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
-    out = tmp_path / "packages"
-    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+def test_a_department_whose_unit_package_is_missing_is_not_compared(packages, capsys):
+    out = packages
     (out / "单位_101002_张家口市人大代表服务中心.xlsx").unlink()
     capsys.readouterr()
     assert main(["check", str(out)]) == 0
     assert "所属单位 101002 的公开包不在本次校验的文件中" in capsys.readouterr().out
 
 
-def test_a_table_missing_from_a_unit_package_is_not_compared_and_said_so(tmp_path, capsys):
-    source = example_book(tmp_path / "x.xlsx", edit=_two_units)
-    out = tmp_path / "packages"
-    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+def test_a_table_missing_from_a_unit_package_is_not_compared_and_said_so(packages, capsys):
+    out = packages
     unit = out / "单位_101002_张家口市人大代表服务中心.xlsx"
     wb = load_workbook(unit)
     del wb["表9 三公经费支出表"]

@@ -109,8 +109,10 @@ def _prepare_input_sheets(book: OpenpyxlBook) -> None:
         detail.column_dimensions[letter].width = column.width
         style = styles.INPUT_AMOUNT if column.is_amount else styles.INPUT_CODE if column.is_code else None
         if style:
-            for row in detail.iter_rows(min_row=I.DETAIL_FIRST_ROW, max_row=last, min_col=index, max_col=index):
-                row[0].number_format = style.number_format if not style.text else "@"
+            # a column format, not one per cell: Excel and LibreOffice give it to every cell typed or
+            # pasted there, and the workbook stays small (thousands of empty formatted cells cost
+            # every open and save)
+            detail.column_dimensions[letter].number_format = style.number_format if not style.text else "@"
         if column.choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle=column.header,
