@@ -4,7 +4,6 @@ every amount cell, acknowledgements, JSON output and the generated rule book."""
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 
 import pytest

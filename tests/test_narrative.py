@@ -4,7 +4,6 @@ edited text (sheet or .docx); fill never overwrites an edited 情况说明."""
 from __future__ import annotations
 
 import re
-import shutil
 
 from openpyxl import load_workbook
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from budget_disclosure.checking.findings import ERROR, ROUNDING, Finding
+from budget_disclosure.checking.findings import ROUNDING, Finding
 from budget_disclosure.checking.registry import Rule
 from budget_disclosure.engine.codes import Classifications
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
