@@ -18,15 +18,16 @@ def locate(package: ReadPackage, edit: Edit) -> list[Address]:
         return [t.unit_address]
     if edit.row == "money_unit":
         return [t.money_unit_address]
+    col = spec.names.index(edit.col) if isinstance(edit.col, str) else edit.col
     if edit.row == "header":
         sheet = t.sheets[0]
-        return [Address(sheet, r, edit.col + 2) for r in range(HEADER_TOP, column_number_row(spec) + 1)]
-    if edit.col in spec.amount_columns:
+        return [Address(sheet, r, col + 2) for r in range(HEADER_TOP, column_number_row(spec) + 1)]
+    if col in spec.amount_columns:
         cell = t.cell(edit.row, edit.col)
         row = t.rows[edit.row]
-        return [cell.address if cell else Address(row.address.sheet, row.address.row, edit.col + 2)]
+        return [cell.address if cell else Address(row.address.sheet, row.address.row, col + 2)]
     row = t.rows[edit.row]
-    if spec.columns[edit.col].kind == "code":
+    if spec.columns[col].kind == "code":
         return [row.code_address]
     return [row.label_address or row.address]
 

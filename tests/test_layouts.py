@@ -115,7 +115,7 @@ def test_budget_system_export_in_yuan_with_split_codes_reads_and_passes(derived,
     assert not report.blocking, [f.message for f in report.blocking]
     t6 = report.package.tables["T6"]
     assert t6.sheets == ["基本支出(1)", "基本支出(2)"] and len(t6.rows) == 30
-    assert t6.money_unit == "元" and t6.value("302", 2) == Decimal("352.854")  # exact 元, shown in 万元
+    assert t6.money_unit == "元" and t6.value("302", "合计") == Decimal("352.854")  # exact 元, shown in 万元
     t3 = report.package.tables["T3"]
     assert "2010101" in t3.rows and t3.rows["2010101"].label == "行政运行"
     assert report.package.tables["T7"].note.startswith("注：无") and report.package.tables["T8"].note
@@ -126,7 +126,7 @@ def test_a_changed_amount_in_a_foreign_layout_is_flagged_at_its_cell(derived, tm
     from openpyxl import load_workbook
     path = build_foreign_workbook(tmp_path / "export.xlsx", derived)
     report = check_book(OpenpyxlBook.open(path))
-    cell = report.package.tables["T3"].cell("2010104", 2)
+    cell = report.package.tables["T3"].cell("2010104", "合计")
     wb = load_workbook(path)
     ws = wb[cell.address.sheet]
     assert ws.cell(cell.address.row, cell.address.col).value == "2,260,900.00"

@@ -218,6 +218,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("-o 需与 --flag 同用")
     codes = _existing(args.codes, "科目表文件", (".csv",))
     statement = _existing(args.statement, "情况说明文档", (".docx",))
+    profile_name = _profile_name(args.profile)
     entries: list[tuple[Path, object, object]] = []  # (path, book, report or error text)
     with progress.steps(len(files) if len(files) > 1 else 0, "校验") as bar:
         for path in files:
@@ -226,9 +227,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 book = _open_book(path, for_reading_only=not (args.flag or args.in_place))
                 if (lock := _lock_file(path)) is not None:
                     print(f"提示：{path} 正在 Excel 中打开（有 {lock.name}），校验的是上次保存的内容", file=sys.stderr)
-                report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement)
+                report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement, profile_name)
                 if not report.package.tables:
-                    raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”）")
+                    raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；"
+                                     f"可用 --profile 指定格式）")
             except (UsageError, InputError) as exc:
                 entries.append((path, None, str(exc)))
                 continue
@@ -259,7 +261,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         reports.append(report_dict(str(path), report))
         if args.format == "text":
             print(report_text(str(path), report).splitlines()[0] if progress.QUIET else report_text(str(path), report))
-        if report.blocking and worst == EXIT_OK:
+        if report.outcome != "通过" and worst == EXIT_OK:  # 不通过, or 无法完整校验: not a pass
             worst = EXIT_FINDINGS
     if args.format == "json":
         print(dumps({"files": reports, "summary": summary_dict(reports)}))
@@ -277,6 +279,28 @@ def cmd_clear(args: argparse.Namespace) -> int:
     _save(book, target)
     say(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
     return EXIT_OK
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from budget_disclosure.layout.families import all_profiles
+
+    for prof in all_profiles():
+        print(f"{prof.name:<10} {prof.title}（{prof.document}）")
+        print(f"{'':<10} 公开表 {len(prof.roles)} 张：" + "、".join(prof.tables[k].title for k in prof.roles))
+        aside = [t.title for t in prof.tables.values() if t.kind == "set-aside"]
+        if aside:
+            print(f"{'':<10} 识别但不核对：" + "、".join(aside))
+        print(f"{'':<10} 本格式特有的勾稽关系 {len(prof.identities)} 条；不适用的通用规则：" +
+              ("、".join(prof.rules_off) or "无"))
+    return EXIT_OK
+
+
+def _profile_name(name: str | None) -> str | None:
+    from budget_disclosure.layout.families import profile_names
+
+    if name is not None and name not in profile_names():
+        raise UsageError(f"没有名为“{name}”的格式；可用：{'、'.join(profile_names())}（见 budget-disclosure profiles）")
+    return name
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -379,7 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入标记")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
     p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
+    p.add_argument("--profile", metavar="格式", help="按指定格式读取（默认按表标题和表头自动识别）；可用的格式见 budget-disclosure profiles")
     p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("profiles", parents=[common], help="列出能读取的公开表格式（各地表式）")
+    p.set_defaults(run=cmd_profiles)
 
     p = sub.add_parser("clear", parents=[common], help="清除校验标记，恢复单元格原来的格式和批注")
     p.add_argument("file", metavar="工作簿", help="标记过的工作簿")

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_ORDER, WARNING, Finding
 from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET, CheckReport
-from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.reading.grid import table_title
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.port import KEEP_NOTE, WorkbookPort
 
@@ -130,7 +130,7 @@ def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
     rows = [list(FINDINGS_HEADER)]
     links = []
     for i, f in enumerate(report.findings, 1):
-        title = TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else "整个公开包"
+        title = table_title(report.package.profile, f.table) if f.table else "整个公开包"
         marked = f.marked
         cell = _place(marked) + ("（疑似出错）" if f.suspect is not None else "") if marked else ""
         rows.append([i, f.severity, f.rule, f.name, title, cell, f.message, _amount(f.expected), _amount(f.actual),

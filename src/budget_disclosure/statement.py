@@ -20,7 +20,7 @@ from budget_disclosure.engine.narrative import Figures, direction, generate
 from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
-from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.layout.canonical import derived_cell
 from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.meta import read_meta
@@ -32,21 +32,16 @@ KIND_OF = {v: k for k, v in KINDS.items()}
 
 
 def figures_from_derived(tables: dict[str, DerivedTable]) -> Figures:
-    def value(key: str, row_key: str, col: int) -> Decimal:
-        spec = TABLE_BY_KEY[key]
-        for index, row in enumerate(tables[key].rows):
-            if (row_key.startswith("#") and f"#{index}" == row_key) or (not row_key.startswith("#") and row.code == row_key
-                                                                        and not spec.sides):
-                cell = row.cells[col]
-                return yuan_to_wan(cell) if isinstance(cell, Decimal) else ZERO
-        return ZERO
+    def value(key: str, row_key: str, column: str) -> Decimal:
+        cell = derived_cell(tables, key, row_key, column)
+        return yuan_to_wan(cell) if isinstance(cell, Decimal) else ZERO
     return Figures.from_tables(value)
 
 
 def figures_from_read(package: ReadPackage) -> Figures:
-    def value(key: str, row_key: str, col: int) -> Decimal:
+    def value(key: str, row_key: str, column: str) -> Decimal:
         table = package.tables.get(key)
-        return table.value(row_key, col).quantize(Decimal("0.01")) if table else ZERO
+        return table.value(row_key, column).quantize(Decimal("0.01")) if table else ZERO
     return Figures.from_tables(value)
 
 

@@ -3,6 +3,8 @@ detail, and rounding-aware comparison helpers that turn a difference into a find
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator
 
@@ -10,15 +12,17 @@ from budget_disclosure.checking.findings import ROUNDING, Finding
 from budget_disclosure.checking.registry import Rule
 from budget_disclosure.engine.codes import Classifications
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
-from budget_disclosure.layout.tables import TABLE_BY_KEY
-from budget_disclosure.reading.model import Address, ReadPackage, ReadTable
+from budget_disclosure.layout.families import Profile, profile, required_lines
+from budget_disclosure.layout.lines import is_class_key
+from budget_disclosure.layout.tables import TableSpec
+from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadTable
 
 HALF_CENT = Decimal("0.005")
-Ref = tuple[str, str, int]  # (table key, row key, spec column)
+Ref = tuple[str, str, str]  # (table key, row key, canonical column name)
 
 
 def within_rounding(difference: Decimal, printed: int) -> bool:
-    """Each printed figure may be up to 0.005 万元 off its true value."""
+    """Each printed 万元 figure may be up to 0.005 万元 off its true value."""
     return abs(difference) <= HALF_CENT * printed
 
 
@@ -30,11 +34,24 @@ def yuan(value: Decimal) -> str:
     return f"{value:,.2f} 元"
 
 
+@dataclass
+class Absence:
+    """An identity not evaluated because a cell it needs was not read. ``counted``: the family
+    prints that cell, so the package was not completely checked; otherwise the family's layout
+    simply has no such cell (said once, not held against the package)."""
+
+    rule: str
+    table: str
+    reason: str
+    counted: bool
+
+
 class CheckContext:
     def __init__(self, package: ReadPackage, classifications: Classifications,
                  exact: dict[Ref, Decimal] | None = None, texts=None, paragraphs=(), detail=None,
-                 statement_sheet: str = "情况说明", compares_last_year: bool = True):
+                 statement_sheet: str = "情况说明", compares_last_year: bool = True, prof: Profile | None = None):
         self.package = package
+        self.profile = prof or profile(package.profile)
         self.classifications = classifications
         self.exact = exact or {}
         self.texts = texts  # PackageTexts, or None when the workbook has none of those sheets
@@ -46,6 +63,8 @@ class CheckContext:
         self.rule: Rule | None = None
         self.notes: list[str] = []  # what rules could not check, said once (shown with the verdict)
         self.detail_unusual: list = []  # InputProblems of 预算明细 amounts that look wrong
+        self.absences: list[Absence] = []
+        self.evaluated: Counter[tuple[str, str]] = Counter()  # (rule, table) → identities evaluated
         self._memo: dict[str, object] = {}
 
     def memo(self, key: str, compute):
@@ -55,20 +74,66 @@ class CheckContext:
         return self._memo[key]
 
     # -- access ---------------------------------------------------------------------------------
+    def spec(self, key: str) -> TableSpec | None:
+        return self.profile.tables.get(key)
+
     def table(self, key: str) -> ReadTable | None:
-        return self.package.tables.get(key)
+        t = self.package.tables.get(key)
+        if t is None and self.rule is not None and key in self.profile.roles:
+            self._absent(key, f"无{self.profile.tables[key].title}", True)
+        return t
 
     def tables(self, *keys: str) -> Iterator[ReadTable]:
         for key in keys:
             if (t := self.package.tables.get(key)) is not None:
                 yield t
 
+    def _absent(self, table: str, reason: str, counted: bool) -> None:
+        code = self.rule.code if self.rule else ""
+        self.absences.append(Absence(code, table, reason, counted))
+
+    def missing(self, ref: Ref) -> tuple[str, bool] | None:
+        """Why a cell cannot be used (and whether the family prints it), or None when it was read
+        or is legitimately blank: a 科目 row a 类-款-项 table does not list is zero; so is a 类 line
+        a fixed-row table does not list when it lists 类 at all."""
+        key, row, column = ref
+        t = self.package.tables.get(key)
+        spec = self.spec(key)
+        title = spec.title if spec else key
+        if t is None:
+            return f"无{title}", key in self.profile.roles
+        if column and column not in t.columns:
+            printed = column in t.spec.names and column not in t.spec.optional
+            return f"{title}无“{column}”列", printed
+        if t.spec.kind == "hierarchy" or row in t.rows:
+            return None
+        if is_class_key(row) and any(is_class_key(k) for k in t.rows):
+            return None
+        return f"{title}无“{row or '合计'}”行", row in required_lines(t.spec)
+
+    def applicable(self, refs: Iterable[Ref]) -> bool:
+        """All cells were read: the identity is evaluated (and counted); otherwise the absence is
+        recorded and the identity is not applicable — never computed with zeros."""
+        refs = list(refs)
+        for ref in refs:
+            why = self.missing(ref)
+            if why is not None:
+                self._absent(ref[0], *why)
+                return False
+        code = self.rule.code if self.rule else ""
+        self.evaluated[(code, refs[0][0] if refs else "")] += 1
+        return True
+
     def value(self, ref: Ref) -> Decimal:
-        t = self.table(ref[0])
+        t = self.package.tables.get(ref[0])
         return t.value(ref[1], ref[2]) if t else ZERO
 
+    def cell(self, ref: Ref) -> ReadCell | None:
+        t = self.package.tables.get(ref[0])
+        return t.cell(ref[1], ref[2]) if t else None
+
     def address(self, ref: Ref) -> Address | None:
-        t = self.table(ref[0])
+        t = self.package.tables.get(ref[0])
         if t is None:
             return None
         cell = t.cell(ref[1], ref[2])
@@ -78,31 +143,32 @@ class CheckContext:
         return row.address if row else None
 
     def is_blank(self, ref: Ref) -> bool:
-        t = self.table(ref[0])
-        cell = t.cell(ref[1], ref[2]) if t else None
+        cell = self.cell(ref)
         return cell is None or (cell.value is None and not cell.unread)
 
+    def half_units(self, refs: Iterable[Ref]) -> Decimal:
+        """How far the printed cells may be off their true values together (each: half its last digit)."""
+        return sum((c.half_unit for r in refs if (c := self.cell(r)) is not None and c.value is not None), ZERO)
+
     def describe(self, ref: Ref, with_table: bool = True) -> str:
-        key, row_key, col = ref
-        spec = TABLE_BY_KEY[key]
-        t = self.table(key)
-        if row_key.startswith("#"):
-            index = int(row_key[1:])
-            labels = spec.fixed_rows[index]
-            side = next((s for s, (_, cols) in enumerate(spec.sides) if col in cols), 0)
-            label = labels[side] if side < len(labels) and labels[side] else labels[0]
-        elif row_key == "":
+        key, row_key, column = ref
+        spec = self.spec(key)
+        t = self.package.tables.get(key)
+        row = t.rows.get(row_key) if t else None
+        if row_key == "":
             label = "合计"
-        else:
-            row = t.rows.get(row_key) if t else None
+        elif t is not None and t.spec.kind == "hierarchy":
             label = f"{row_key} {row.label}".strip() if row else row_key
-        where = spec.sheet.split(" ", 1)[-1] if with_table else ""
-        return f"{where}“{label}”{spec.names[col]}"
+        else:
+            label = row.label if row and row.label else row_key
+        where = _short(spec.sheet if spec else key) if with_table else ""
+        shown = "" if t is not None and t.spec.kind == "row" and t.spec.row_column == column else column
+        return f"{where}“{label}”{shown}"
 
     def _part_name(self, total: Ref, part: Ref) -> str:
         """Shortest unambiguous name of a part relative to the total it adds up to."""
         if part[:2] == total[:2]:
-            return TABLE_BY_KEY[part[0]].names[part[2]]
+            return part[2]
         return self.describe(part, part[0] != total[0])
 
     # -- findings -------------------------------------------------------------------------------
@@ -136,27 +202,31 @@ class CheckContext:
         return self.finding(table, message, cells, difference=difference, **extra)
 
     def sum_check(self, total: Ref, parts: list[Ref], what: str = "") -> Finding | None:
-        """total = Σ parts, rounding-aware: |T − Σ| ≤ 0.005 × (printed cells involved) is 尾差."""
+        """total = Σ parts, rounding-aware: |T − Σ| ≤ the half-units of the printed cells involved
+        (0.005 万元 each in 万元 tables, 0.5 元 in whole-元 tables) is 尾差. Not applicable when
+        a cell it needs was not read."""
+        if not self.applicable([total, *parts]):
+            return None
         actual = self.value(total)
         expected = sum((self.value(p) for p in parts), ZERO)
         difference = actual - expected
         if difference == ZERO:
             return None
         printed = sum(1 for r in [total, *parts] if not self.is_blank(r))
-        tolerance = HALF_CENT * printed
-        rounding = within_rounding(difference, printed)
+        tolerance = self.half_units([total, *parts])
+        rounding = abs(difference) <= tolerance
         described = "、".join(self._part_name(total, p) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
         subject = what or f"{self.describe(total)}应等于{described}之和"
         if rounding:
-            message = (f"尾差：{subject}；印出数 {wan(actual)}，各项之和 {wan(expected)}，差 {wan(difference)} 万元，"
-                       f"在 {printed} 个分别四舍五入的数的舍入范围（±{tolerance.normalize()}）以内")
+            message = (f"尾差：{subject}；印出数 {wan(actual)}，各项之和 {wan(expected)}，差 {_small(difference)} 万元，"
+                       f"在 {printed} 个分别舍入的数的舍入范围（±{_small(tolerance)}）以内")
         else:
-            message = f"{subject}：应为 {wan(expected)}，实际为 {wan(actual)}，差 {wan(difference)} 万元"
+            message = f"{subject}：应为 {wan(expected)}，实际为 {wan(actual)}，差 {_small(difference)} 万元"
         cells = [self.address(total)] + [self.address(p) for p in parts if not self.is_blank(p)]
         return self.finding(total[0], message, cells, ROUNDING if rounding else None, expected=expected,
                             actual=actual, difference=difference, detail_note=self._exact_note(total, parts, rounding))
 
-    def row_sums(self, table_key: str, total_col: int, part_cols: Iterable[int]) -> Iterator[Finding | None]:
+    def row_sums(self, table_key: str, total_col: str, part_cols: Iterable[str]) -> Iterator[Finding | None]:
         """In every row of a table: the total column = Σ the part columns."""
         t = self.table(table_key)
         part_cols = tuple(part_cols)
@@ -169,13 +239,23 @@ class CheckContext:
     def at_most(self, part: Ref | list[Ref], whole: Ref, what: str) -> Finding | None:
         """Σ part ≤ whole (a part of spending cannot exceed the spending it is part of)."""
         parts = part if isinstance(part, list) else [part]
+        if not self.applicable([whole, *parts]):
+            return None
         small = sum((self.value(p) for p in parts), ZERO)
         big = self.value(whole)
-        printed = sum(1 for r in [*parts, whole] if not self.is_blank(r))
-        if small - big <= HALF_CENT * printed:
+        if small - big <= self.half_units([*parts, whole]):
             return None
         cells = [self.address(p) for p in parts if not self.is_blank(p)] + [self.address(whole)]
         return self.finding(whole[0], f"{what}：{wan(small)} 超过 {wan(big)}，多 {wan(small - big)} 万元", cells,
                             expected=big, actual=small, difference=small - big)
 
 
+def _short(sheet: str) -> str:
+    return sheet.split(" ", 1)[-1]
+
+
+def _small(value: Decimal) -> str:
+    """A difference as small as 1 元 (0.0001 万元) must not print as 0.00."""
+    if value == ZERO or abs(value) >= Decimal("0.01"):
+        return f"{value:,.2f}"
+    return f"{value.normalize():f}"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_EN, WARNING
 from budget_disclosure.checking.registry import all_rules
 from budget_disclosure.checking.service import CheckReport
-from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.layout.families import EXTRA_TITLES, profile
 
 
 def _json_value(value):
@@ -18,8 +18,32 @@ def _json_value(value):
     return value
 
 
+def _title(report: CheckReport, key: str) -> str:
+    tables = profile(report.package.profile).tables
+    return tables[key].title if key in tables else EXTRA_TITLES.get(key, "")
+
+
+def coverage_lines(report: CheckReport) -> list[str]:
+    """The profile with its evidence, then one line per table: read or not, cells, identities."""
+    c = report.coverage
+    if c is None:
+        return []
+    lines = [f"  {c.evidence}；已核对 {c.ratio} 项关系"]
+    for t in c.tables:
+        if not t.recognised:
+            lines.append(f"    {t.title}：未找到")
+            continue
+        na = f"，{t.not_applicable} 项未核对" if t.not_applicable else ""
+        lines.append(f"    {t.title}：读取 {t.cells} 格，核对 {t.evaluated} 项{na}")
+    lines += [f"    {s}" for s in c.set_aside]
+    return lines
+
+
 def report_text(path: str, report: CheckReport) -> str:
     lines = [f"== {path}　{report.unit} {report.year or ''}　{report.verdict}"]
+    lines += coverage_lines(report)
+    if report.coverage is not None:
+        lines += [f"  {n}" for n in report.coverage.notes]
     if report.detail_problem:
         lines.append(f"  {report.detail_problem}")
     for note in report.notes:
@@ -28,7 +52,7 @@ def report_text(path: str, report: CheckReport) -> str:
     for f in report.findings:
         if f.table != current:
             current = f.table
-            lines.append(f"[{TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else '整个公开包'}]")
+            lines.append(f"[{_title(report, f.table) or '整个公开包'}]")
         where = str(f.marked) + ("（疑似出错）" if f.suspect is not None else "") if f.cells else "-"
         ack = f"（已说明：{f.acknowledged}）" if f.acknowledged else ""
         lines.append(f"  {f.severity} {f.rule} {where}：{f.message}{ack}")
@@ -45,13 +69,16 @@ def report_dict(path: str, report: CheckReport) -> dict:
         "unit": report.unit,
         "year": report.year,
         "verdict": report.verdict,
-        "passed": not report.blocking,
+        "outcome": report.outcome,
+        "passed": report.outcome == "通过",
+        "profile": report.package.profile,
+        "coverage": report.coverage.as_dict() if report.coverage else None,
         "has_detail": report.has_detail,
         "notes": ([report.detail_problem] if report.detail_problem else []) + report.notes,
         "findings": [
             {
                 "rule": f.rule, "name": f.name, "severity": SEVERITY_EN[f.severity], "severity_zh": f.severity,
-                "table": TABLE_BY_KEY[f.table].title if f.table in TABLE_BY_KEY else "",
+                "table": _title(report, f.table) if f.table else "",
                 "sheet": f.marked.sheet if f.cells else "", "cell": f.marked.a1 if f.cells else "",
                 "cells": [str(a) for a in f.cells], "suspect": str(f.suspect) if f.suspect else None,
                 "related": [str(a) for a in f.related], "message": f.message,
@@ -70,7 +97,8 @@ def summary_dict(reports: list[dict]) -> dict:
             counts[f["severity"]] += 1
             counts["acknowledged"] += bool(f["acknowledged"])
     return {"files": len(reports), "passed": sum(1 for r in reports if r.get("passed")),
-            "failed": sum(1 for r in reports if r.get("passed") is False),
+            "failed": sum(1 for r in reports if r.get("outcome") == "不通过"),
+            "incomplete": sum(1 for r in reports if r.get("outcome") == "无法完整校验"),
             "unusable": sum(1 for r in reports if "error" in r), **counts}
 
 

@@ -21,8 +21,8 @@ class Edit:
     row and ``value`` may be ("sub", old, new) to replace text inside the cell."""
 
     table: str
-    row: str  # row key: 科目 code, "" for 合计, "#i" for fixed rows
-    col: int  # spec column index
+    row: str  # row key: 科目 code, "" for 合计, the canonical line of a fixed-row table
+    col: str | int  # canonical column name; for an "@sheet" edit, the 1-based column after the first
     delta: str | None = None
     value: object = None
     remove_table: bool = False

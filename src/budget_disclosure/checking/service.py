@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from budget_disclosure.checking.context import CheckContext, Ref
+from budget_disclosure.checking.coverage import Coverage, build as build_coverage
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
 from budget_disclosure.checking.registry import selected
 from budget_disclosure.checking.suspects import assign_suspects
@@ -16,7 +17,7 @@ from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET, PACKAGE_INPUTS
-from budget_disclosure.layout.tables import TABLE_BY_KEY
+from budget_disclosure.layout.canonical import exact_values
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
@@ -40,6 +41,7 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
     # the units the 预算明细 names, when the package is the department's own (not one unit's)
     detail_units: dict[str, str] = field(default_factory=dict)
+    coverage: Coverage | None = None
 
     @property
     def unit(self) -> str:
@@ -61,11 +63,26 @@ class CheckReport:
         return [f for f in self.findings if f.blocking]
 
     @property
+    def complete(self) -> bool:
+        return self.coverage is None or self.coverage.complete
+
+    @property
+    def outcome(self) -> str:
+        """通过 / 不通过 / 无法完整校验: a package not completely read is never said to pass."""
+        if self.blocking:
+            return "不通过"
+        return "通过" if self.complete else "无法完整校验"
+
+    @property
     def verdict(self) -> str:
-        errors = len(self.blocking)
         acknowledged = self.count(ERROR, acknowledged=True)
         counts = f"强制 {self.count(ERROR)}（已说明 {acknowledged}），提示 {self.count(WARNING)}，尾差 {self.count(ROUNDING)}"
-        return f"{'不通过' if errors else '通过'}：{counts}"
+        word = self.outcome
+        if word == "无法完整校验":
+            word += f"（已核对 {self.coverage.ratio} 项）"
+        elif self.coverage is not None and not self.complete:
+            counts += f"；已核对 {self.coverage.ratio} 项"
+        return f"{word}：{counts}"
 
 
 def _grids(port: WorkbookPort) -> dict[str, list[list[object]]]:
@@ -76,20 +93,6 @@ def _grids(port: WorkbookPort) -> dict[str, list[list[object]]]:
         rows, cols = port.extent(sheet)
         grids[sheet] = port.read_block(sheet, 1, 1, rows, cols) if rows else []
     return grids
-
-
-def exact_values(tables: dict[str, DerivedTable]) -> dict[Ref, Decimal]:
-    """The 元 figure behind every cell of the derived tables, in read-table coordinates."""
-    exact: dict[Ref, Decimal] = {}
-    for key, table in tables.items():
-        spec = TABLE_BY_KEY[key]
-        for index, row in enumerate(table.rows):
-            row_key = f"#{index}" if spec.sides else row.code
-            for col in spec.amount_columns:
-                value = row.cells[col]
-                if isinstance(value, Decimal):
-                    exact[(key, row_key, col)] = value
-    return exact
 
 
 def _acknowledgements(port: WorkbookPort) -> list[tuple[str, str, str]]:
@@ -135,8 +138,8 @@ def _without_unread(package: ReadPackage, findings: list[Finding]) -> tuple[list
 
 
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
-               statement_docx: Path | None = None) -> CheckReport:
-    package = read_package(_grids(port))
+               statement_docx: Path | None = None, profile_name: str | None = None) -> CheckReport:
+    package = read_package(_grids(port), profile_name)
     from budget_disclosure.loading import (
         derive_from_book, far_cell_problems, load_classifications, texts_for, unit_of_tables,
     )
@@ -176,6 +179,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     findings: list[Finding] = []
     rules_run = []
     for rule in selected(select, ignore):
+        if rule.code in context.profile.rules_off:
+            continue
         context.rule = rule
         rules_run.append(rule.code)
         findings.extend(f for f in rule.check(context) if f is not None)
@@ -183,9 +188,11 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     _apply_acknowledgements(findings, _acknowledgements(port))
     assign_suspects(findings)
     findings.sort(key=Finding.sort_key)
+    context.rule = None
+    coverage = build_coverage(context)
     notes = list(package.problems) + [str(p) for p in far_cell_problems(port)] + unread_notes + context.notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
-                       derived.department.units() if derived and not derived.is_unit_package else {})
+                       derived.department.units() if derived and not derived.is_unit_package else {}, coverage)
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:

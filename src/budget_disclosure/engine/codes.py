@@ -59,6 +59,10 @@ def ancestors(kind: Kind, code: str) -> list[str]:
     return [code[:n] for n in LEVEL_DIGITS[kind] if n < len(code)]
 
 
+# The year of the built-in code lists (the reference package's 政府收支分类科目).
+BUNDLED_YEAR = 2024
+
+
 @dataclass(frozen=True)
 class CodeEntry:
     code: str

@@ -18,13 +18,14 @@ from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout import package_inputs as P
 
 Block = tuple
-Value = Callable[[str, str, int], Decimal]  # (table, row key, column) → printed 万元
+Value = Callable[[str, str, str], Decimal]  # (table, row key, canonical column) → printed 万元
 
-# Row keys (see checking/rules/keys.py): 表1 fixed rows, 表9 fixed rows.
-_T1 = {"一般公共预算": "#0", "政府性基金": "#1", "国有资本经营": "#2", "财政专户": "#3", "单位资金": "#4",
-       "本年收入合计": "#31", "上年结转结余": "#32", "收入总计": "#33"}
-_T9 = {"合计": "#0", "因公出国（境）费": "#2", "公务用车购置及运维费": "#3", "公务用车购置费": "#4",
-       "公务用车运行维护费": "#5", "公务接待费": "#6"}
+# Canonical lines (profiles/lines.toml) of 表1 and 表9 the text repeats.
+_T1 = {"一般公共预算": "一般公共预算拨款收入", "政府性基金": "政府性基金预算拨款收入", "国有资本经营": "国有资本经营预算拨款收入",
+       "财政专户": "财政专户管理资金收入", "单位资金": "单位资金", "本年收入合计": "本年收入合计",
+       "上年结转结余": "上年结转结余", "收入总计": "收入总计"}
+_T9 = {"合计": "合计", "因公出国（境）费": "因公出国(境)费", "公务用车购置及运维费": "公务用车购置及运维费",
+       "公务用车购置费": "公务用车购置费", "公务用车运行维护费": "公务用车运行维护费", "公务接待费": "公务接待费"}
 OPENING = ("按照《中华人民共和国预算法》、《地方预决算公开操作规程》和《关于进一步推进预算公开工作的实施意见》规定，"
            "现将{unit} {year} 年部门预算公开如下：")
 
@@ -50,12 +51,12 @@ class Figures:
 
     @classmethod
     def from_tables(cls, value: Value) -> "Figures":
-        kinds = {k: value("T3", "", 3 + i) for i, k in enumerate(SPENDING_KINDS)}
+        kinds = {k: value("T3", "", k) for k in SPENDING_KINDS}
         return cls(
-            income={k: value("T1", key, 1) for k, key in _T1.items()},
-            spending=value("T3", "", 2), basic=kinds["基本支出"], project=kinds["项目支出"],
-            general_basic=value("T6", "", 2), personnel=value("T6", "", 3), operating=value("T6", "", 4),
-            sangong={k: value("T9", key, 1) for k, key in _T9.items()},
+            income={k: value("T1", key, "收入预算数") for k, key in _T1.items()},
+            spending=value("T3", "", "合计"), basic=kinds["基本支出"], project=kinds["项目支出"],
+            general_basic=value("T6", "", "合计"), personnel=value("T6", "", "人员经费"), operating=value("T6", "", "公用经费"),
+            sangong={k: value("T9", key, "合计") for k, key in _T9.items()},
             kinds=kinds,
         )
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budget_disclosure.engine.money import CENT
+from budget_disclosure.layout.canonical import side_of
+from budget_disclosure.layout.families import line_keys
 from budget_disclosure.layout.tables import AMOUNT, TABLES, TableSpec
 from budget_disclosure.reading.model import ReadPackage, ReadTable
 
@@ -30,8 +32,8 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _amount(table: ReadTable, key: str, col: int) -> Decimal | None:
-    cell = table.cell(key, col)
+def _amount(table: ReadTable, key: str | None, column: str) -> Decimal | None:
+    cell = table.cell(key, column) if key is not None else None
     if cell is None or cell.value is None:
         return None
     return cell.value.quantize(CENT)
@@ -40,19 +42,23 @@ def _amount(table: ReadTable, key: str, col: int) -> Decimal | None:
 def print_table(table: ReadTable) -> PrintTable:
     spec = table.spec
     rows: list[tuple[object, ...]] = []
-    if spec.sides:
-        for index, labels in enumerate(spec.fixed_rows):
-            key = f"#{index}"
+    if spec.fixed_rows:
+        for index, (labels, keys) in enumerate(zip(spec.fixed_rows, line_keys(spec))):
             cells: list[object] = []
             label_iter = iter(labels)
             for col, column in enumerate(spec.columns):
-                cells.append(_amount(table, key, col) if column.kind == AMOUNT else next(label_iter, ""))
+                key = keys[side_of(spec, col)] if col in spec.amount_columns else None
+                cells.append(_amount(table, key, spec.names[col]) if column.kind == AMOUNT else next(label_iter, ""))
             rows.append((index + 1, *cells))
-    else:
+    elif spec.kind == "hierarchy":
         for n, (key, row) in enumerate(table.rows.items(), 1):
             cells = [key, row.label if key else "合计"]
-            cells += [_amount(table, key, col) for col in range(2, len(spec.columns))]
+            cells += [_amount(table, key, spec.names[col]) for col in range(2, len(spec.columns))]
             rows.append((n, *cells))
+    else:  # another family's fixed lines, as read
+        amounts = [spec.names[i] for i in spec.amount_columns]
+        for n, (key, row) in enumerate(table.rows.items(), 1):
+            rows.append((n, row.label, *[_amount(table, key, c) for c in amounts]))
     unit_line = f"{table.unit_code} {table.unit_name}".strip()
     note = table.note if table.is_empty() else ""
     return PrintTable(spec, unit_line, table.year, tuple(rows), note)

@@ -62,6 +62,24 @@ class TableSpec:
     # Regexes a title must match (after folding), and words that rule out look-alikes.
     title_keywords: tuple[str, ...] = ()
     title_exclude: tuple[str, ...] = ()
+    # -- what a layout profile adds (layout/families.py) -----------------------------------------
+    # "hierarchy" (类-款-项 rows), "sides" (fixed lines, one or more label|amount sides), "grouped"
+    # (fixed lines under a two-level label), "row" (one data row: each column is a canonical
+    # column of row `row_key`, or a canonical line of column `row_column`), "set-aside" (known
+    # to the family, recognised and listed, not checked). Empty: derived from hierarchy/sides.
+    shape: str = ""
+    lines: tuple[str, ...] = ()  # vocabulary (profiles/lines.toml) of each side's labels
+    aliases: tuple[tuple[str, str], ...] = ()  # this table's header aliases (folded → canonical)
+    row_key: str | None = None
+    row_column: str | None = None
+    money_unit: str = ""  # the unit when no 单位 line says it
+    optional: tuple[str, ...] = ()  # columns only some editions of the family print
+    required_lines: tuple[str, ...] | None = None  # None: every fixed row of the spec
+    family: str = "hebei"
+
+    @property
+    def kind(self) -> str:
+        return self.shape or ("hierarchy" if self.hierarchy else "sides" if self.sides else "row")
 
     @property
     def width(self) -> int:

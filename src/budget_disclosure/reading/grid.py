@@ -1,9 +1,12 @@
-"""Find the nine tables in sheet grids and read them into spec coordinates.
+"""Find a family's tables in sheet grids and read them into canonical coordinates.
 
-Tolerant by design: tables are found by their title text, columns by 栏次 or header names
-(merged headers, extra blank rows and columns, codes split into 类/款/项 columns), amounts may
-be numbers or text with thousands separators, in 万元 or 元 (from the 单位 line). Several tables
-on one sheet and one table over several sheets (repeated headers at page breaks) both work.
+The layout profile (layout/families.py) says what to look for: title patterns, the canonical
+columns and their header aliases, the line vocabularies of fixed-row tables, the money unit.
+Tolerant by design: merged headers, extra blank rows and columns, codes split into 类/款/项
+columns, amounts as numbers or text with thousands separators, 合计 first or last and in any
+label cell, several tables on one sheet, one table over several sheets — a sheet continues a
+table only when it repeats that table's header. The same role met twice is a duplicate table,
+never merged. ``read_package`` without a profile detects it from titles and headers.
 """
 
 from __future__ import annotations
@@ -14,38 +17,61 @@ from decimal import Decimal
 from budget_disclosure.engine.codes import normalize_code
 from budget_disclosure.engine.money import AmountError, YUAN_PER_WAN, ZERO, parse_amount
 from budget_disclosure.engine.unread import UNREAD
-from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TABLES, TableSpec
-from budget_disclosure.reading.labels import HEADER_ALIASES, fold, fold_label
+from budget_disclosure.layout.families import EXTRA_TITLES, Profile, all_profiles, line_keys, profile
+from budget_disclosure.layout.lines import vocabulary
+from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TableSpec
+from budget_disclosure.reading.labels import fold, fold_label
 from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadRow, ReadTable
 
 Grid = list[list[object]]
-# Most specific first: the first spec whose title patterns match wins.
-_MATCH_ORDER = ("T4", "T9", "T6", "T5", "T7", "T8", "T1", "T2", "T3")
-_SPECS = {t.key: t for t in TABLES}
-_HEADER_WORDS = ("序号", "科目编码", "项目", "合计", "功能分类", "经济分类", "栏次", "收入", "支出", "资金性质")
+_HEADER_WORDS = ("序号", "科目编码", "科目代码", "项目", "合计", "功能分类", "经济分类", "栏次", "收入", "支出", "资金性质",
+                 "预算数", "金额", "科目名称", "基本支出", "三公", "采购", "类", "款")
+_TOTAL_WORDS = ("合计", "总计")
 _YEAR = re.compile(r"(?:预算年度|年度)[:：]?\s*(\d{4})|(\d{4})\s*年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _UNIT_LINE = re.compile(r"^(\d{3,})\s*(.+)$")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_LOCAL_CODE = re.compile(r"^\d{3}[-.]\d{2}(?:[-.]\d{2})?$")
 
 
-def match_title(text: object) -> TableSpec | None:
-    folded = fold(text)
-    if not folded or len(folded) > 60 or "表" not in folded or folded.startswith("注"):
-        return None
-    for key in _MATCH_ORDER:
-        spec = _SPECS[key]
-        if all(re.search(p, folded) for p in spec.title_keywords) and not any(w in folded for w in spec.title_exclude):
-            return spec
-    return None
+def _is_number(value: object) -> bool:
+    if value is None or value is UNREAD or isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return True
+    try:
+        return parse_amount(value) is not None
+    except AmountError:
+        return False
 
 
-def _row_text(row: list[object]) -> str:
-    return "".join(fold(v) for v in row if v not in (None, ""))
+def _texts(row: list[object]) -> list[str]:
+    return [fold(v) for v in row if isinstance(v, str) and v.strip()]
+
+
+def _is_total_only(row: list[object]) -> bool:
+    """A row whose only text is 合计 / 总计 / 无 is data (an empty table's body), never a header."""
+    texts = _texts(row)
+    return bool(texts) and all(t in (*_TOTAL_WORDS, "无") for t in texts)
 
 
 def _is_header_row(row: list[object]) -> bool:
-    texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
-    return any(t in _HEADER_WORDS or t.startswith(("功能分类", "支出部门经济分类", "经济分类")) for t in texts)
+    """Text only (no amount), with a word headers use; a 合计-only row is data."""
+    if any(_is_number(v) for v in row if not (isinstance(v, str) and not v.strip())):
+        return False
+    texts = _texts(row)
+    if not texts or _is_total_only(row) or texts[0].startswith("注"):
+        return False
+    return any(any(w in t for w in _HEADER_WORDS) for t in texts)
+
+
+def _is_header_continuation(row: list[object]) -> bool:
+    """A lower header row (小计 / 购置费 / 运行费): text only, no ordinal label, not a 合计-only row."""
+    if any(_is_number(v) for v in row if not (isinstance(v, str) and not v.strip())):
+        return False
+    texts = _texts(row)
+    return bool(texts) and not _is_total_only(row) and not texts[0].startswith("注") and not any(
+        fold_label(t) != t for t in texts)
 
 
 def _column_numbers(row: list[object]) -> dict[int, int] | None:
@@ -60,7 +86,7 @@ def _column_numbers(row: list[object]) -> dict[int, int] | None:
         else:
             return None
     ordered = [numbers[c] for c in sorted(numbers)]
-    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[0] + len(ordered))) and ordered[0] == 1:
+    if len(ordered) >= 3 and ordered == list(range(1, len(ordered) + 1)):
         return numbers
     return None
 
@@ -70,64 +96,39 @@ def _header_paths(rows: list[list[object]], width: int) -> list[list[str]]:
     its right in its row while the row below is filled there (how merged group headers print)."""
     paths: list[list[str]] = [[] for _ in range(width)]
     for r, row in enumerate(rows):
-        below = rows[r + 1] if r + 1 < len(rows) else None
         current = ""
         for c in range(width):
             text = fold(row[c]) if c < len(row) else ""
             if text:
                 current = text
                 paths[c].append(text)
-            elif current and below is not None and c < len(below) and fold(below[c]):
+            elif current and any(c < len(lower) and fold(lower[c]) for lower in rows[r + 1:]):
                 paths[c].append(current)
             else:
                 current = ""
     return paths
 
 
-def _map_columns_by_names(spec: TableSpec, paths: list[list[str]]) -> tuple[dict[int, int], dict[int, str], int | None]:
-    """grid column → spec column, grid column → code part (类/款/项), and the 序号 column."""
-    names = [fold(n) for n in spec.names]
-    mapping: dict[int, int] = {}
-    parts: dict[int, str] = {}
-    seq = None
-    for c, path in enumerate(paths):
-        if not path:
-            continue
-        raw = path[-1]
-        leaf = HEADER_ALIASES.get(raw, raw)
-        if leaf == "序号":
-            seq = c
-            continue
-        if leaf in ("类", "款", "项") and spec.hierarchy:
-            parts[c] = leaf
-            continue
-        if spec.sides and leaf in ("预算数", "项目") and len(path) > 1:
-            # 收入/支出 sides: the group above tells the two 项目 (and 预算数/金额) columns apart
-            candidates = [path[0] + raw, path[0] + leaf]
-        else:
-            candidates = [leaf, "".join(path[-2:]), path[0] + leaf]
-        for i, name in enumerate(names):
-            if i not in mapping.values() and any(HEADER_ALIASES.get(x, x) == name or x == name for x in candidates):
-                mapping[c] = i
-                break
-    return mapping, parts, seq
-
-
-def _is_repeated_header(row: list[object], header_texts: set[str]) -> bool:
-    texts = {fold(v) for v in row if v not in (None, "")}
-    return bool(texts) and (texts <= header_texts or "栏次" in texts)
-
-
 class _TableReader:
-    def __init__(self, spec: TableSpec, sheet: str, title_row: int, title_col: int, title_text: str):
+    def __init__(self, prof: Profile, spec: TableSpec, sheet: str, title_row: int, title_col: int, title_text: str):
+        self.profile = prof
         self.table = ReadTable(spec.key, spec, Address(sheet, title_row + 1, title_col + 1), title_text, [sheet])
         self.spec = spec
-        self.mapping: dict[int, int] = {}
-        self.parts: dict[int, str] = {}
-        self.seq: int | None = None
+        if spec.money_unit:
+            self._set_unit(spec.money_unit, None)
+        self.mapping: dict[int, str] = {}  # grid column → canonical column
+        self.parts: dict[int, str] = {}  # grid column → 类/款/项
         self.header_texts: set[str] = set()
-        self.fixed_used: dict[int, set[int]] = {}
+        self.used_lines: dict[int, set[str]] = {}
         self.last_parts: dict[str, str] = {}
+        self.group = ""  # grouped tables: the current first-level label
+        # our own layout: each side's printed labels → their keys, in order (a label may repeat)
+        self.builtin_keys: dict[int, dict[str, list[str]]] = {}
+        if spec.fixed_rows and spec.lines:
+            for labels, keys in zip(spec.fixed_rows, line_keys(spec)):
+                for side, (label, key) in enumerate(zip(labels, keys)):
+                    if key:
+                        self.builtin_keys.setdefault(side, {}).setdefault(fold_label(label), []).append(key)
 
     # -- block structure ----------------------------------------------------------------------
     def read_block(self, sheet: str, grid: Grid, top: int, bottom: int, continuation: bool = False) -> None:
@@ -137,35 +138,34 @@ class _TableReader:
         numbers = None
         while r <= bottom:
             row = grid[r]
-            text = _row_text(row)
-            if not continuation and not header_rows:
+            if not header_rows and not continuation:
                 self._page_header(sheet, r, row)
-            if _is_header_row(row) or (header_rows and _column_numbers(row) is not None) or (
-                    header_rows and not self._looks_like_data(row) and text):
-                numbers = _column_numbers(row)
-                if numbers is not None:
-                    r += 1
-                    break
+            if header_rows and (numbers := _column_numbers(row)) is not None:
+                r += 1
+                break
+            if (_is_header_row(row) or header_rows and len(header_rows) < 4 and _is_header_continuation(row)) and \
+                    not self._is_page_line(row):
                 header_rows.append(row)
-            elif header_rows:
+            elif header_rows and any(v not in (None, "") for v in row):
                 break
             r += 1
-        if header_rows or numbers:
-            self._map_columns(header_rows, numbers, max((len(g) for g in grid), default=0))
+        if header_rows:
+            self._map_columns(header_rows, numbers, max((len(g) for g in grid[top:bottom + 1]), default=0))
         elif not self.mapping:
-            self.table.column_problems.append(f"{sheet}：找不到表头（序号/科目编码/项目…）")
+            self.table.column_problems.append(f"{sheet}：找不到表头")
             return
         for r in range(r, bottom + 1):
             self._data_row(sheet, r, grid[r])
 
-    def _looks_like_data(self, row: list[object]) -> bool:
-        values = [v for v in row if v not in (None, "")]
-        if not values:
-            return False
-        first = fold(values[0])
-        if first in ("合计", "总计") or first.startswith("注"):
-            return True
-        return any(isinstance(v, (int, float)) for v in values) or bool(re.match(r"^\d{3,}$", first))
+    def _is_page_line(self, row: list[object]) -> bool:
+        texts = _texts(row)
+        return all(_UNIT.search(t) or t.startswith(("编制单位", "编制部门", "单位名称", "部门名称", "预算年度", "部门:", "单位:"))
+                   or re.fullmatch(r"(公开\d+表|表\d+|\d{4}年)", t) for t in texts)
+
+    def _set_unit(self, unit: str, address: Address | None) -> None:
+        t = self.table
+        t.money_unit, t.money_unit_address = unit, address
+        t.scale = Decimal(1) / YUAN_PER_WAN if unit == "元" else Decimal(1)
 
     def _page_header(self, sheet: str, r: int, row: list[object]) -> None:
         t = self.table
@@ -175,8 +175,7 @@ class _TableReader:
             folded = fold(v)
             addr = Address(sheet, r + 1, c + 1)
             if m := _UNIT.search(folded):
-                t.money_unit, t.money_unit_address = m.group(1), addr
-                t.scale = Decimal(1) / YUAN_PER_WAN if m.group(1) == "元" else Decimal(1)
+                self._set_unit(m.group(1), addr)
                 continue
             if ("预算年度" in folded or "年度" in folded) and (m := _YEAR.search(folded)):
                 t.year, t.year_address = int(m.group(1) or m.group(2)), addr
@@ -186,86 +185,153 @@ class _TableReader:
                     folded = folded[len(prefix):]
             if m := _UNIT_LINE.match(" ".join(str(v).split())):
                 t.unit_code, t.unit_name, t.unit_address = m.group(1), fold(m.group(2)), addr
-            elif not t.unit_name and ("编制" in fold(v) or "部门" in fold(v) or "单位" in fold(v)) and len(folded) > 3:
+            elif not t.unit_name and any(w in fold(v) for w in ("编制", "部门", "单位")) and len(folded) > 3:
                 t.unit_name, t.unit_address = folded, addr
 
     def _map_columns(self, header_rows: list[list[object]], numbers: dict[int, int] | None, width: int) -> None:
         spec = self.spec
         paths = _header_paths(header_rows, width)
-        mapping, parts, seq = _map_columns_by_names(spec, paths)
+        names = list(spec.names)
+        mapping: dict[int, str] = {}
+        parts: dict[int, str] = {}
+        for c, path in enumerate(paths):
+            if not path:
+                continue
+            leaf = path[-1]
+            if leaf == "序号":
+                continue
+            if leaf in ("类", "款", "项") and spec.hierarchy:
+                parts[c] = leaf
+                continue
+            candidates = ["".join(path), "".join(path[-2:]), path[0] + leaf, leaf]
+            if (name := self._column_name(candidates, names, set(mapping.values()))) is not None:
+                mapping[c] = name
+        if numbers and len(numbers) == len(spec.columns) and spec.family == "hebei":
+            mapping = {c: spec.names[numbers[c] - 1] for c in sorted(numbers)}
+        elif numbers and spec.family == "hebei" and len(numbers) == len(spec.amount_columns):
+            amounts = {c: spec.names[spec.amount_columns[numbers[c] - 1]] for c in sorted(numbers)}
+            mapping = {c: n for c, n in mapping.items() if n not in amounts.values() and c not in amounts} | amounts
         self.header_texts = {fold(v) for row in header_rows for v in row if v not in (None, "")}
-        if numbers:
-            ordered = sorted(numbers)
-            n = len(ordered)
-            if n == len(spec.columns):
-                mapping = {c: numbers[c] - 1 for c in ordered}
-            elif n == len(spec.amount_columns):
-                amount_map = {c: spec.amount_columns[numbers[c] - 1] for c in ordered}
-                mapping = {c: i for c, i in mapping.items() if spec.columns[i].kind != AMOUNT} | amount_map
         if mapping or not self.mapping:
             self.mapping, self.parts = mapping, parts
-            self.seq = seq if seq is not None else (0 if paths and not paths[0] else self.seq)
-        found = set(self.mapping.values())
-        missing = [spec.names[i] for i in range(len(spec.columns)) if i not in found
+        self.table.columns = set(self.mapping.values()) | ({spec.names[0]} if self.parts else set())
+        missing = [n for i, n in enumerate(spec.names) if n not in self.table.columns and n not in spec.optional
                    and not (spec.columns[i].kind == CODE and self.parts)]
         if missing:
             self.table.column_problems.append("找不到列：" + "、".join(missing))
+
+    def _column_name(self, candidates: list[str], names: list[str], taken: set[str]) -> str | None:
+        """Most specific candidate first; a header that is a canonical name is taken as it is,
+        otherwise through the table's, the family's and the common aliases (and, where a row's
+        columns are lines, the line vocabulary)."""
+        spec = self.spec
+        lines = vocabulary(spec.lines[0]) if spec.kind == "row" and spec.lines else None
+        for candidate in dict.fromkeys(candidates):
+            for name in (candidate, self.profile.alias(spec, candidate),
+                         lines.key(fold_label(candidate)) if lines else None):
+                if name in names and name not in taken:
+                    return name
+        return None
 
     # -- data rows ----------------------------------------------------------------------------
     def _data_row(self, sheet: str, r: int, row: list[object]) -> None:
         if not any(v not in (None, "") for v in row):
             return
-        if _is_repeated_header(row, self.header_texts) or _column_numbers(row) is not None:
-            return
+        texts = {fold(v) for v in row if v not in (None, "")}
+        if (texts and texts <= self.header_texts) or "栏次" in texts or _column_numbers(row) is not None:
+            return  # a header repeated on a page break
         first = next((v for v in row if v not in (None, "")), None)
-        if isinstance(first, str) and fold(first).startswith("注"):
-            self.table.note, self.table.note_address = first.strip(), Address(sheet, r + 1, row.index(first) + 1)
+        if isinstance(first, str) and fold(first).startswith(("注", "(无", "（无", "说明")):
+            if not self.table.note:
+                self.table.note, self.table.note_address = first.strip(), Address(sheet, r + 1, row.index(first) + 1)
             return
-        if self.spec.sides:
-            self._fixed_row(sheet, r, row)
-        else:
+        if texts and all(fold(t) == "无" for t in texts):
+            self.table.says_none = True
+            return
+        kind = self.spec.kind
+        if kind == "hierarchy":
             self._hierarchy_row(sheet, r, row)
+        elif kind == "sides":
+            self._fixed_row(sheet, r, row)
+        elif kind == "grouped":
+            self._grouped_row(sheet, r, row)
+        elif kind == "row":
+            self._single_row(sheet, r, row)
 
     def _cell(self, sheet: str, r: int, c: int, value: object) -> ReadCell | None:
+        address = Address(sheet, r + 1, c + 1)
         if value is UNREAD:
-            cell = ReadCell(None, str(UNREAD), Address(sheet, r + 1, c + 1), unread=True)
+            cell = ReadCell(None, str(UNREAD), address, unread=True)
             self.table.unread.append(cell)
             return cell
         text = "" if value is None else str(value).strip()
         try:
             amount = parse_amount(value)
         except AmountError:
-            cell = ReadCell(None, text, Address(sheet, r + 1, c + 1))
+            if fold(text) == "无":
+                return ReadCell(None, text, address)
+            cell = ReadCell(None, text, address)
             self.table.bad_amounts.append(cell)
             return cell
-        scaled = amount * self.table.scale if amount is not None else None
-        return ReadCell(scaled, text, Address(sheet, r + 1, c + 1))
+        scale = self.table.scale
+        return ReadCell(amount * scale if amount is not None else None, text, address, half_unit=self._half_unit(value))
+
+    def _half_unit(self, value: object) -> Decimal:
+        """Half the last printed digit, in 万元: a 万元 figure is printed to 0.01; a 元 figure to
+        the 元 or to the 分 it shows."""
+        if self.table.money_unit != "元":
+            return Decimal("0.005")
+        text = str(value)
+        decimals = len(text.split(".", 1)[1]) if "." in text and not isinstance(value, int) else 0
+        if isinstance(value, float) and value.is_integer():
+            decimals = 0
+        return Decimal(5).scaleb(-decimals - 1) * self.table.scale
+
+    def _store(self, key: str, row: ReadRow, cells: list[tuple[str, int, int, object]]) -> None:
+        t = self.table
+        if key in t.rows:
+            t.duplicates.append((key, row.address))
+            return
+        t.rows[key] = row
+        for name, r, c, value in cells:
+            cell = self._cell(row.address.sheet, r, c, value)
+            if cell is not None:
+                t.cells[(key, name)] = cell
 
     def _hierarchy_row(self, sheet: str, r: int, row: list[object]) -> None:
         spec = self.spec
-        code_col = next((c for c, i in self.mapping.items() if spec.columns[i].kind == CODE), None)
-        name_col = next((c for c, i in self.mapping.items() if spec.columns[i].kind == NAME), None)
         get = lambda c: row[c] if c is not None and c < len(row) else None  # noqa: E731
-        if self.parts:
+        code_col = next((c for c, n in self.mapping.items() if spec.columns[spec.names.index(n)].kind == CODE), None)
+        name_col = next((c for c, n in self.mapping.items() if spec.columns[spec.names.index(n)].kind == NAME), None)
+        label_texts = [fold(v) for c, v in enumerate(row) if isinstance(v, str) and v.strip()
+                       and (c not in self.mapping or spec.columns[spec.names.index(self.mapping[c])].kind != AMOUNT)]
+        if any(t in _TOTAL_WORDS for t in label_texts):
+            code, code_addr = "", None  # 合计 in any label cell — the 类 column included — is the total row
+        elif self.parts:
             code = self._split_code({part: normalize_code(get(c)) for c, part in self.parts.items()})
             code_addr = Address(sheet, r + 1, min(self.parts) + 1)
         else:
-            code = normalize_code(get(code_col))
+            raw = get(code_col)
+            code = normalize_code(raw)
             code_addr = Address(sheet, r + 1, code_col + 1) if code_col is not None else None
+            if raw is not None and _LOCAL_CODE.match(str(raw).strip()):
+                self.table.odd_codes.append((str(raw).strip(), code_addr))
         label = str(get(name_col) or "").strip()
-        first_text = next((fold(v) for v in row if isinstance(v, str) and v.strip()), "")
-        if not code and (fold(label) or first_text) in ("合计", "总计"):
-            key = ""  # the 合计 row: its label may stand in the name column or wherever the row starts
-        elif not code and not label:
+        if code and not _CODE.match(code):
+            if fold(label) in ("", "无") and fold(code) == "无":
+                return
+            self.table.unmatched_labels.append((f"{get(code_col) or code} {label}".strip(),
+                                                code_addr or Address(sheet, r + 1, 1)))
             return
-        elif not code:
-            self.table.unmatched_labels.append((label, Address(sheet, r + 1, (name_col or 0) + 1)))
+        if not code and not any(t in _TOTAL_WORDS for t in label_texts):
+            if label_texts and not all(t == "无" for t in label_texts):
+                self.table.unmatched_labels.append((label or label_texts[0], Address(sheet, r + 1, (name_col or 0) + 1)))
             return
-        else:
-            key = code
         label_addr = Address(sheet, r + 1, name_col + 1) if name_col is not None else None
-        self._store_row(key, code, label, code_addr or label_addr or Address(sheet, r + 1, 1), code_addr, label_addr,
-                        sheet, r, row)
+        address = code_addr or label_addr or Address(sheet, r + 1, 1)
+        cells = [(n, r, c, row[c]) for c, n in self.mapping.items()
+                 if spec.columns[spec.names.index(n)].kind == AMOUNT and c < len(row)]
+        self._store(code, ReadRow(code, code, label, address, code_addr, label_addr), cells)
 
     def _split_code(self, parts: dict[str, str]) -> str:
         lei, kuan, xiang = parts.get("类", ""), parts.get("款", ""), parts.get("项", "")
@@ -281,101 +347,115 @@ class _TableReader:
             return ""
         return lei + kuan + (xiang[-2:] if xiang else "")
 
-    def _store_row(self, key: str, code: str, label: str, address: Address, code_addr: Address | None,
-                   label_addr: Address | None, sheet: str, r: int, row: list[object]) -> None:
-        t = self.table
-        if key in t.rows:
-            t.duplicates.append((key, address))
-            return
-        t.rows[key] = ReadRow(key, code, label, address, code_addr, label_addr)
-        for c, i in self.mapping.items():
-            if self.spec.columns[i].kind == AMOUNT and c < len(row):
-                cell = self._cell(sheet, r, c, row[c])
-                if cell is not None:
-                    t.cells[(key, i)] = cell
+    def _line_key(self, side: int, label: str) -> str | None:
+        used = self.used_lines.setdefault(side, set())
+        own = self.builtin_keys.get(side, {})
+        key = next((k for k in own.get(label, ()) if k not in used), None)
+        if key is None:
+            vocab = vocabulary(self.spec.lines[side]) if side < len(self.spec.lines) and self.spec.lines[side] else None
+            key = vocab.key(label, used) if vocab else None
+            if key is not None and self.builtin_keys and not any(key in ks for ks in own.values()):
+                key = None  # a line our own layout does not print
+        if key is not None:
+            used.add(key)
+            used.add(key.split(":")[-1])
+        return key
 
     def _fixed_row(self, sheet: str, r: int, row: list[object]) -> None:
         spec = self.spec
-        inverse = {i: c for c, i in self.mapping.items()}
-        for side, (label_col, amount_cols) in enumerate(spec.sides):
-            c = inverse.get(label_col)
+        inverse = {n: c for c, n in self.mapping.items()}
+        for side, (label_index, amount_indexes) in enumerate(spec.sides):
+            c = inverse.get(spec.names[label_index])
             if c is None or c >= len(row):
                 continue
             label = fold_label(row[c])
-            if not label:
+            if not label or label == "无":
                 continue
-            index = self._fixed_index(side, label)
             addr = Address(sheet, r + 1, c + 1)
-            if index is None:
+            key = self._line_key(side, label)
+            if key is None:
                 self.table.unmatched_labels.append((str(row[c]).strip(), addr))
                 continue
-            key = f"#{index}"
-            t = self.table
-            t.rows.setdefault(key, ReadRow(key, "", str(row[c]).strip(), addr, None, addr))
-            for i in amount_cols:
-                ac = inverse.get(i)
-                if ac is not None and ac < len(row):
-                    cell = self._cell(sheet, r, ac, row[ac])
-                    if cell is not None:
-                        if (key, i) in t.cells:
-                            t.duplicates.append((key, cell.address))
-                        else:
-                            t.cells[(key, i)] = cell
+            names = [spec.names[i] for i in amount_indexes]
+            cells = [(n, r, inverse[n], row[inverse[n]]) for n in names if n in inverse and inverse[n] < len(row)]
+            if all(v in (None, "") for *_, v in cells):
+                cells = self._spanned(side, row, r, names) or cells
+            self._store(key, ReadRow(key, "", str(row[c]).strip(), addr, None, addr), cells)
 
-    def _fixed_index(self, side: int, label: str) -> int | None:
-        used = self.fixed_used.setdefault(side, set())
-        for index, labels in enumerate(self.spec.fixed_rows):
-            if index in used or side >= len(labels):
-                continue
-            if fold_label(labels[side]) == label:
-                used.add(index)
-                return index
-        return None
+    def _spanned(self, side: int, row: list[object], r: int, names: list[str]) -> list | None:
+        """A total label centred over the next side too: its amount is printed in that side's column."""
+        spec = self.spec
+        inverse = {n: c for c, n in self.mapping.items()}
+        if side + 1 >= len(spec.sides):
+            return None
+        label_index, amount_indexes = spec.sides[side + 1]
+        label_col = inverse.get(spec.names[label_index])
+        if label_col is not None and label_col < len(row) and fold(row[label_col]):
+            return None
+        there = [inverse.get(spec.names[i]) for i in amount_indexes]
+        found = [(names[0], r, c, row[c]) for c in there[:1] if c is not None and c < len(row) and row[c] not in (None, "")]
+        return found or None
+
+    def _grouped_row(self, sheet: str, r: int, row: list[object]) -> None:
+        spec = self.spec
+        inverse = {n: c for c, n in self.mapping.items()}
+        first = inverse.get(spec.names[0])
+        amount_cols = [inverse[n] for n in spec.names if n in inverse and spec.columns[spec.names.index(n)].kind == AMOUNT]
+        if first is None or not amount_cols:
+            return
+        second = inverse.get(spec.names[1]) if len(spec.names) > 2 else None
+        if second is None:
+            second = next((c for c in range(first + 1, min(amount_cols)) if c not in self.mapping), None)
+        level1 = str(row[first]).strip() if first < len(row) and row[first] not in (None, "") else ""
+        level2 = str(row[second]).strip() if second is not None and second < len(row) and row[second] not in (None, "") else ""
+        if level1:
+            self.group = level1
+        if not level1 and not level2:
+            return
+        group = fold_label(level1 or self.group)
+        sub = fold(level2)
+        sub = ("其中:" + fold_label(sub)) if sub.startswith("其中") else fold_label(sub)
+        key = f"{group}|{sub}" if sub else group
+        addr = Address(sheet, r + 1, (second if level2 and second is not None else first) + 1)
+        amount_names = [n for n in spec.names if spec.columns[spec.names.index(n)].kind == AMOUNT]
+        cells = [(n, r, inverse[n], row[inverse[n]]) for n in amount_names if n in inverse and inverse[n] < len(row)]
+        self._store(key, ReadRow(key, "", level2 or level1, addr, None, addr), cells)
+
+    def _single_row(self, sheet: str, r: int, row: list[object]) -> None:
+        spec = self.spec
+        if not any(_is_number(row[c]) for c in self.mapping if c < len(row)):
+            if not _is_total_only(row):
+                self.table.unmatched_labels.append((" ".join(_texts(row))[:40], Address(sheet, r + 1, 1)))
+            return
+        if self.table.cells:
+            self.table.duplicates.append(("数据行", Address(sheet, r + 1, 1)))
+            return
+        first = min(self.mapping) if self.mapping else 0
+        for c, name in sorted(self.mapping.items()):
+            value = row[c] if c < len(row) else None
+            if spec.row_column is not None:  # the columns are lines
+                key, column = name, spec.row_column
+                self.table.rows.setdefault(key, ReadRow(key, "", name, Address(sheet, r + 1, c + 1)))
+            else:
+                key, column = spec.row_key or "", name
+                self.table.rows.setdefault(key, ReadRow(key, "", "合计", Address(sheet, r + 1, first + 1)))
+            cell = self._cell(sheet, r, c, value)
+            if cell is not None:
+                self.table.cells[(key, column)] = cell
+        if spec.row_column is not None:
+            self.table.columns = {spec.row_column}
 
 
-def read_package(grids: dict[str, Grid]) -> ReadPackage:
-    """All tables found in the sheets (in workbook order)."""
-    hits: list[tuple[str, int, int, TableSpec, str]] = []
+def _title_hits(prof: Profile, grids: dict[str, Grid]) -> list[tuple[str, int, int, TableSpec, str]]:
+    hits = []
     for sheet, grid in grids.items():
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
-                spec = match_title(value) if isinstance(value, str) else None
+                spec = prof.match_title(value) if isinstance(value, str) else None
                 if spec and _confirmed(grid, r):
                     hits.append((sheet, r, c, spec, str(value).strip()))
                     break
-    package = ReadPackage({})
-    readers: dict[str, _TableReader] = {}
-    last: _TableReader | None = None
-    for sheet, grid in grids.items():
-        sheet_hits = [h for h in hits if h[0] == sheet]
-        if not sheet_hits:
-            if last is not None and any(_is_header_row(row) for row in grid[:15]):
-                last.table.sheets.append(sheet)
-                last.read_block(sheet, grid, 0, len(grid) - 1, continuation=True)
-            continue
-        first_title = sheet_hits[0][1]
-        if last is not None and first_title > 0 and any(_is_header_row(row) for row in grid[:first_title]):
-            last.read_block(sheet, grid, 0, first_title - 1, continuation=True)
-        for n, (_, r, c, spec, text) in enumerate(sheet_hits):
-            bottom = sheet_hits[n + 1][1] - 1 if n + 1 < len(sheet_hits) else len(grid) - 1
-            reader = readers.get(spec.key)
-            if reader is None:
-                reader = readers[spec.key] = _TableReader(spec, sheet, r, c, text)
-                reader.read_block(sheet, grid, r + 1, bottom)
-            else:  # the same title again: a continuation page
-                if sheet not in reader.table.sheets:
-                    reader.table.sheets.append(sheet)
-                reader.read_block(sheet, grid, r + 1, bottom, continuation=True)
-            last = reader
-    package.tables = {k: readers[k].table for k in _SPECS if k in readers}
-    for key, spec in _SPECS.items():
-        if key not in package.tables:
-            package.problems.append(f"找不到{spec.title}（按标题查找）")
-        else:
-            for problem in package.tables[key].column_problems:
-                package.problems.append(f"{spec.title}：{problem}")
-    _fix_unit_slips(package)
-    return package
+    return hits
 
 
 def _confirmed(grid: Grid, r: int) -> bool:
@@ -383,11 +463,93 @@ def _confirmed(grid: Grid, r: int) -> bool:
     return any(_is_header_row(row) for row in grid[r + 1:r + 8])
 
 
+def detect_profile(grids: dict[str, Grid]) -> tuple[Profile, str]:
+    """The family whose titles and header words the workbook shows most; with its evidence."""
+    words = {fold(v) for grid in grids.values() for row in grid[:60] for v in row if isinstance(v, str) and v.strip()}
+    text = "".join(sorted(words))
+    best = None
+    for prof in all_profiles():
+        roles = {h[3].key for h in _title_hits(prof, grids)}
+        standard = [k for k in roles if k in prof.roles]
+        clues = [e for e in prof.evidence if e in text]
+        score = (len(standard), len(clues))
+        if best is None or score > best[0]:
+            best = (score, prof, standard, clues)
+    assert best is not None
+    (_, _), prof, standard, clues = best
+    evidence = f"按{prof.title}格式读取：{len(standard)}/{len(prof.roles)} 张表"
+    if clues:
+        evidence += "（依据：" + "、".join(clues[:4]) + "）"
+    return prof, evidence
+
+
+def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> ReadPackage:
+    """All tables of a family found in the sheets (in workbook order)."""
+    if profile_name:
+        prof = profile(profile_name)
+        evidence = f"按{prof.title}格式读取（--profile {profile_name}）"
+    else:
+        prof, evidence = detect_profile(grids)
+    hits = _title_hits(prof, grids)
+    package = ReadPackage({}, profile=prof.name, evidence=evidence)
+    readers: dict[str, _TableReader] = {}
+    last: _TableReader | None = None
+    for sheet, grid in grids.items():
+        sheet_hits = [h for h in hits if h[0] == sheet]
+        first_title = sheet_hits[0][1] if sheet_hits else len(grid)
+        if last is not None and _repeats_header(last, grid[:min(first_title, 15)]):
+            if sheet not in last.table.sheets:
+                last.table.sheets.append(sheet)
+            last.read_block(sheet, grid, 0, first_title - 1, continuation=True)
+        elif not sheet_hits and any(_is_header_row(row) for row in grid[:15]):
+            package.unknown_sheets.append(sheet)
+        for n, (_, r, c, spec, text) in enumerate(sheet_hits):
+            bottom = sheet_hits[n + 1][1] - 1 if n + 1 < len(sheet_hits) else len(grid) - 1
+            where = Address(sheet, r + 1, c + 1)
+            if spec.kind == "set-aside":
+                package.set_aside.append((spec.key, text, where))
+                last = None
+                continue
+            if spec.key in readers:
+                package.duplicate_tables.append((spec.key, text, where))
+                last = None
+                continue
+            reader = readers[spec.key] = _TableReader(prof, spec, sheet, r, c, text)
+            reader.read_block(sheet, grid, r + 1, bottom)
+            last = reader
+    package.tables = {k: readers[k].table for k in prof.tables if k in readers}
+    for key in prof.roles:
+        spec = prof.tables[key]
+        if key not in package.tables:
+            package.problems.append(f"找不到{spec.title}（按标题查找）")
+        else:
+            for problem in package.tables[key].column_problems:
+                package.problems.append(f"{spec.title}：{problem}")
+    for role, title, where in package.duplicate_tables:
+        package.problems.append(f"{title}（{where}）与已读取的{prof.tables[role].title}是同一张表：重复的表未读取")
+    _fix_unit_slips(package)
+    return package
+
+
+def _repeats_header(reader: _TableReader, rows: Grid) -> bool:
+    """A sheet without a title continues the last table only when it repeats that table's header."""
+    if not reader.header_texts:
+        return False
+    for row in rows:
+        texts = {fold(v) for v in row if v not in (None, "")}
+        if len(texts) >= 2 and texts <= reader.header_texts | {"栏次"} and _is_header_row(row):
+            return True
+    return False
+
+
+def table_title(prof_name: str, key: str) -> str:
+    prof = profile(prof_name)
+    return prof.tables[key].title if key in prof.tables else EXTRA_TITLES.get(key, key)
+
+
 def _grand_total(table: ReadTable) -> Decimal:
-    if table.spec.sides:
-        values = [c.value for c in table.cells.values() if c.value is not None]
-        return max((abs(v) for v in values), default=ZERO)
-    return abs(table.value("", 2 if table.spec.hierarchy else 1))
+    values = [abs(c.value) for c in table.cells.values() if c.value is not None]
+    return max(values, default=ZERO)
 
 
 def _fix_unit_slips(package: ReadPackage) -> None:
@@ -414,6 +576,11 @@ def _fix_unit_slips(package: ReadPackage) -> None:
                 table.scale = table.scale / factor
                 for k, cell in list(table.cells.items()):
                     if cell.value is not None:
-                        table.cells[k] = ReadCell(cell.value / factor, cell.text, cell.address)
+                        table.cells[k] = ReadCell(cell.value / factor, cell.text, cell.address,
+                                                  half_unit=cell.half_unit / factor)
                 package.unit_slips.append((key, factor))
                 break
+
+
+def match_title(text: object, prof_name: str = "hebei") -> TableSpec | None:
+    return profile(prof_name).match_title(text)

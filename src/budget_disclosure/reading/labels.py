@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ORDINAL = re.compile(r"^(\(?[一二三四五六七八九十]+\)?[、.．]?|\d+[、.．]|其中[:：]?)")
+# a numeral is an ordinal only with its bracket or separator: 一般公共预算 keeps its 一
+_ORDINAL = re.compile(r"^(\([一二三四五六七八九十]+\)[、.．]?|[一二三四五六七八九十]+[、.．]|\(?\d+\)[、.．]?|\d+[、.．]|其中[:：]?)")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": ""})
 
 

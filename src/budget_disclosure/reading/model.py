@@ -1,9 +1,10 @@
-"""Tables as read from a workbook, in the coordinates of our layout specs.
+"""Tables as read from a workbook, in canonical coordinates.
 
-Whatever the source layout (ours, a budget-system export, typed by hand), a read table maps
-each printed amount to (row key, spec column): the row key is the 科目 code ("" for 合计) in
-类-款-项 tables, and "#i" (the i-th fixed row of the spec) in fixed-row tables. Every cell keeps
-its address so findings can point at it.
+Whatever the source layout (ours, a budget-system export, another province's, typed by hand),
+a read table maps each printed amount to (row key, canonical column name): the row key is the
+科目 code ("" for 合计) in 类-款-项 tables and the canonical line (profiles/lines.toml; a 类 line
+by its code) in fixed-row tables. What was not read is absent, never zero: ``columns`` says which
+canonical columns the table printed, ``rows`` which lines. Every cell keeps its address.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budget_disclosure.engine.issues import column_letter
 from budget_disclosure.engine.emptiness import is_empty
+from budget_disclosure.engine.issues import column_letter
 from budget_disclosure.engine.money import ZERO
 from budget_disclosure.layout.tables import TableSpec
 
@@ -37,6 +38,7 @@ class ReadCell:
     text: str  # as found
     address: Address
     unread: bool = False  # a formula without a result: not blank, not 0 — its rules are not applicable
+    half_unit: Decimal = Decimal("0.005")  # half the last printed digit, in 万元: the rounding this cell may carry
 
 
 @dataclass
@@ -65,7 +67,8 @@ class ReadTable:
     money_unit_address: Address | None = None
     scale: Decimal = Decimal(1)  # printed value × scale = 万元
     rows: dict[str, ReadRow] = field(default_factory=dict)
-    cells: dict[tuple[str, int], ReadCell] = field(default_factory=dict)
+    cells: dict[tuple[str, str], ReadCell] = field(default_factory=dict)
+    columns: set[str] = field(default_factory=set)  # canonical columns the table printed
     note: str = ""
     note_address: Address | None = None
     duplicates: list[tuple[str, Address]] = field(default_factory=list)
@@ -73,24 +76,32 @@ class ReadTable:
     unread: list[ReadCell] = field(default_factory=list)
     unmatched_labels: list[tuple[str, Address]] = field(default_factory=list)
     column_problems: list[str] = field(default_factory=list)
+    odd_codes: list[tuple[str, Address]] = field(default_factory=list)  # local running numbers (302-02)
+    says_none: bool = False  # a body row "无": the table states it is empty
 
-    def cell(self, row_key: str, col: int) -> ReadCell | None:
-        return self.cells.get((row_key, col))
+    def cell(self, row_key: str, column: str) -> ReadCell | None:
+        return self.cells.get((row_key, column))
 
-    def value(self, row_key: str, col: int) -> Decimal:
-        cell = self.cells.get((row_key, col))
+    def value(self, row_key: str, column: str) -> Decimal:
+        cell = self.cells.get((row_key, column))
         return cell.value if cell is not None and cell.value is not None else ZERO
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
 
     def is_empty(self) -> bool:
         """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py)."""
-        body = {row for (row, _), c in self.cells.items() if row and not row.startswith("#") and c.value is not None}
-        return is_empty(bool(self.spec.hierarchy), (c.value for c in self.cells.values()), len(body))
+        body = {row for (row, _), c in self.cells.items() if row and row in self.codes() and c.value is not None}
+        return is_empty(self.spec.kind == "hierarchy", (c.value for c in self.cells.values()), len(body))
 
     def codes(self) -> list[str]:
-        return [k for k in self.rows if k and not k.startswith("#")]
+        if self.spec.kind != "hierarchy":
+            return []
+        return [k for k in self.rows if k]
 
-    def column_index(self, name: str) -> int:
-        return self.spec.names.index(name)
+    @property
+    def cells_read(self) -> int:
+        return sum(1 for c in self.cells.values() if c.value is not None)
 
 
 @dataclass
@@ -98,3 +109,8 @@ class ReadPackage:
     tables: dict[str, ReadTable]
     problems: list[str] = field(default_factory=list)  # what could not be found, by table
     unit_slips: list[tuple[str, Decimal]] = field(default_factory=list)  # (table key, factor applied)
+    profile: str = "hebei"
+    evidence: str = ""  # why this profile: "按上海预算格式读取：9/9 张表（…）"
+    set_aside: list[tuple[str, str, Address]] = field(default_factory=list)  # (role, title, where) recognised only
+    duplicate_tables: list[tuple[str, str, Address]] = field(default_factory=list)  # (role, title, where)
+    unknown_sheets: list[str] = field(default_factory=list)

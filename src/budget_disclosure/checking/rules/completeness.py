@@ -6,37 +6,40 @@ from collections import Counter
 
 from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
-from budget_disclosure.layout.tables import TABLES
 
 
 @rule("BD501", "nine-tables-present", ERROR, "九张公开表都应列示（无数据的也要列空表）",
-      breaks=[Edit("T9", "", 0, remove_table=True)])
+      breaks=[Edit("T9", "", "", remove_table=True)])
 def nine_tables_present(ctx):
     """依据：部门预算公开九张表，没有数据的表格应当列出空表并说明（财预〔2016〕143号）。
     失败示例：工作簿中没有“三公”经费支出表。
     通过示例：九张表都能按标题找到。"""
-    for spec in TABLES:
-        if ctx.table(spec.key) is None:
-            yield ctx.finding(spec.key, f"找不到{spec.title}（按表标题查找）；九张表都应公开，无数据的列空表并说明", [])
+    for key in ctx.profile.roles:
+        if ctx.table(key) is None:
+            spec = ctx.profile.tables[key]
+            yield ctx.finding(key, f"找不到{spec.title}（按表标题查找）；本格式的公开表都应公开，无数据的列空表并说明", [])
 
 
 @rule("BD502", "empty-table-note", ERROR, "空表应注明“空表列示”，有数据的表不应注明",
-      breaks=[Edit("T7", "note", 0, value=None)])
+      breaks=[Edit("T7", "note", "", value=None)])
 def empty_table_note(ctx):
     """依据：“没有数据的表格应当列出空表并说明”（《地方预决算公开操作规程》（财预〔2016〕143号））；GovBudgetChecker BUD-005。
     失败示例：政府性基金预算财政拨款支出表无数据，也没有“注：无…，空表列示。”。
     通过示例：表7、表8 无数据并注明空表列示；表5 有数据、无空表说明。"""
     for t in ctx.package.tables.values():
-        says_empty = "空表" in t.note or "无" in t.note and "表" in t.note
+        says_empty = t.says_none or any(w in t.note for w in ctx.profile.empty_wordings if w != "无") or (
+            "无" in t.note and "表" in t.note)
+        if ctx.profile.zero_total_states_empty and any(c.value == 0 for (row, _), c in t.cells.items() if row == ""):
+            says_empty = says_empty or t.is_empty()
         if t.is_empty() and not says_empty:
-            yield ctx.finding(t.key, f"{t.spec.title}没有数据，应在表下注明，如“{t.spec.empty_note or '注：无…，空表列示。'}”",
-                              [t.title])
+            example = t.spec.empty_note or ctx.profile.empty_note or "注：无…，空表列示。"
+            yield ctx.finding(t.key, f"{t.spec.title}没有数据，应在表下注明，如“{example}”", [t.title])
         elif not t.is_empty() and says_empty:
             yield ctx.finding(t.key, f"{t.spec.title}有数据，却注明“{t.note}”", [t.note_address or t.title])
 
 
 @rule("BD503", "same-unit-and-year", ERROR, "各表的单位编码、名称和预算年度应一致",
-      breaks=[Edit("T5", "unit", 0, value="101 张家口市人大常委会常务委员会办公室")])
+      breaks=[Edit("T5", "unit", "", value="101 张家口市人大常委会常务委员会办公室")])
 def same_unit_and_year(ctx):
     """依据：部门/单位名称在所有表头、说明标题和附表中应完全一致；预算年度一致（《地方预决算公开操作规程》（财预〔2016〕143号）；GovBudgetChecker BUD-D001）。
     失败示例：表5 表头写“张家口市人大常委会常务委员会办公室”，其他表为“张家口市人民代表大会常务委员会办公室”。
@@ -56,7 +59,7 @@ def same_unit_and_year(ctx):
 
 
 @rule("BD504", "unit-slip", ERROR, "金额单位与其他表相差一万倍（元/万元写错）",
-      breaks=[Edit("T3", "money_unit", 0, value="单位：元")])
+      breaks=[Edit("T3", "money_unit", "", value="单位：元")])
 def unit_slip(ctx):
     """依据：九张表金额单位应一致（万元）；一张表的数是其他表的 10000 倍（或万分之一），是“单位：元/万元”写错或
     金额录错单位，按一处错误报告，不再报几十处合计不符（《地方预决算公开操作规程》（财预〔2016〕143号））。
@@ -71,7 +74,7 @@ def unit_slip(ctx):
                           expected="万元", actual=written)
 
 
-@rule("BD505", "amount-not-a-number", ERROR, "金额单元格应为数字", breaks=[Edit("T3", "2010101", 2, value="一千二百")])
+@rule("BD505", "amount-not-a-number", ERROR, "金额单元格应为数字", breaks=[Edit("T3", "2010101", "合计", value="一千二百")])
 def amount_not_a_number(ctx):
     """依据：公开表的金额须为数字（万元，两位小数）；文本无法参与合计核对（《地方预决算公开操作规程》（财预〔2016〕143号））。
     失败示例：支出总表 行政运行 合计 写作“一千二百”。
@@ -82,7 +85,7 @@ def amount_not_a_number(ctx):
 
 
 @rule("BD506", "unrecognised-row", WARNING, "无法识别的表行（不参与核对）",
-      breaks=[Edit("T9", "#6", 0, value="三、接待费用")])
+      breaks=[Edit("T9", "公务接待费", "项目", value="三、接待费用")])
 def unrecognised_row(ctx):
     """依据：固定行表（收支总表、财政拨款收支总表、三公表）的行项目应与表式一致；无法识别的行不能参与核对。
     失败示例：三公表“三、公务接待费”写成“三、接待费用”。

@@ -8,7 +8,7 @@ from budget_disclosure.engine.money import ZERO, yuan_to_wan
 
 
 @rule("BD601", "table-matches-detail", ERROR, "表中数字应与预算明细汇总的结果一致",
-      breaks=[Edit("T3", "2010101", 2, "0.05")])
+      breaks=[Edit("T3", "2010101", "合计", "0.05")])
 def table_matches_detail(ctx):
     """依据：九张表是预算明细的汇总，每格 = 明细按元汇总后四舍五入到万元（本工具“生成报表”的口径）。
     工作簿含预算明细时逐格核对；改动过的表格、未重新生成的表格都会在这里暴露。

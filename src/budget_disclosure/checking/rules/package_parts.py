@@ -37,10 +37,13 @@ def projects_sum(ctx):
     t3 = ctx.table("T3")
     if not ctx.texts or not ctx.texts.projects or not t3:
         return
+    if not ctx.applicable([("T3", "", "项目支出")]):
+        return
     projects = ctx.texts.projects
     total = sum((p.budget or ZERO for p in projects), ZERO)
-    target = t3.value("", 4)
-    cells = [_cell(P.PROJECTS.name, p.row, PROJECT_COL["预算数（万元）"]) for p in projects] + [ctx.address(("T3", "", 4))]
+    target = t3.value("", "项目支出")
+    cells = [_cell(P.PROJECTS.name, p.row, PROJECT_COL["预算数（万元）"]) for p in projects] + [
+        ctx.address(("T3", "", "项目支出"))]
     yield ctx.verdict("T3", total - target, len(projects) + 1,
                       f"项目绩效目标表预算数之和 {total:.2f} 应等于支出总表项目支出 {target:.2f}，差 {total - target:.2f} 万元",
                       cells, expected=target, actual=total)

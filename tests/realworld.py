@@ -1,0 +1,130 @@
+"""Workbooks built from the realworld packages (tests/data/realworld/*/tables.json) the way such a
+package reaches a reviewer: one sheet per table with its title, the 编制单位 / 单位 line, the real
+header nesting (a merged group header printed once, over the blanks of its span), amounts as
+printed (text with thousands separators) or as numbers, 合计 where the table prints it (or moved
+first / last), the table's note below it, and the 情况说明 as a sheet or a .docx."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from conftest import DATA
+
+CASES = {p.name[:2]: p for p in sorted((DATA / "realworld").iterdir()) if p.is_dir()}
+BUDGET_CASES = ("01", "02", "04", "05", "06")
+_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+
+
+def load(case: str) -> dict:
+    return json.loads((CASES[case] / "tables.json").read_text("utf-8"))
+
+
+def _header_rows(columns: list[str]) -> list[list[str | None]]:
+    paths = [c.split("-") for c in columns]
+    paths = [[part.split("#")[0] if part.endswith(("#2", "#3")) else part for part in p] for p in paths]
+    unnamed = [c.endswith("#2") and "-" not in c for c in columns]
+    depth = max(len(p) for p in paths)
+    rows: list[list[str | None]] = [[None] * len(paths) for _ in range(depth)]
+    for c, path in enumerate(paths):
+        if unnamed[c]:  # the second, unnamed level of a merged label column
+            continue
+        for level, part in enumerate(path):
+            same_group = c > 0 and not unnamed[c - 1] and paths[c - 1][:level + 1] == path[:level + 1] and level < len(path) - 1
+            rows[level][c] = None if same_group else part
+    return rows
+
+
+def _amount(text: str, as_numbers: bool) -> object:
+    if not text:
+        return None
+    if as_numbers and _NUMBER.match(text):
+        value = Decimal(text.replace(",", ""))
+        return int(value) if value == value.to_integral() and "." not in text else float(value)
+    return text
+
+
+def _is_total(row: list[str]) -> bool:
+    return any(cell.replace(" ", "") in ("合计", "总计") for cell in row)
+
+
+def build(case: str, path: Path, *, as_numbers: bool = False, total: str = "as printed", one_sheet: bool = False,
+          statement: str = "sheet") -> Path:
+    """statement: "sheet" (one paragraph per row), "typed" (类型 | 内容), "columns" (序号 | 内容 | 备注),
+    "none"; a .docx is written by ``statement_docx``."""
+    data = load(case)
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = None
+    r = 1
+    for n, (title, table) in enumerate(data["tables"].items(), 1):
+        if ws is None or not one_sheet:
+            ws = wb.create_sheet(f"表{n}")
+            r = 1
+        width = max(len(table["columns"]), 3)
+        ws.cell(r, 1, title)
+        ws.cell(r + 1, 1, f"编制单位：{data['entity']}")
+        ws.cell(r + 1, width, f"单位：{table.get('unit', data['unit'])}")
+        r += 2
+        for header in _header_rows(table["columns"]):
+            for c, text in enumerate(header, 1):
+                ws.cell(r, c, text)
+            r += 1
+        rows = list(table["rows"])
+        if total != "as printed" and len(rows) > 1:
+            totals = [row for row in rows if _is_total(row) and not any(ch in "".join(row) for ch in "收支")]
+            body = [row for row in rows if row not in totals]
+            rows = totals + body if total == "first" else body + totals
+        codes = {i for i, name in enumerate(table["columns"]) if name.split("-")[-1] in ("类", "款", "项")
+                 or "编码" in name or "代码" in name}
+        for row in rows:
+            for c, text in enumerate(row, 1):
+                amount = (c - 1) not in codes and _NUMBER.match(text or "x")
+                ws.cell(r, c, _amount(text, as_numbers) if amount else (text or None))
+            r += 1
+        if table.get("note") and table["note"].startswith(("注", "(", "（")):
+            ws.cell(r, 1, table["note"])
+            r += 1
+        r += 2
+    if statement != "none":
+        _statement_sheet(wb, data, statement)
+    wb.save(path)
+    return path
+
+
+def paragraphs(case: str) -> list[str]:
+    return [f["sentence"] for f in load(case)["text_figures"]]
+
+
+def _statement_sheet(wb, data: dict, layout: str) -> None:
+    ws = wb.create_sheet("情况说明" if layout != "sheet" else "部门预算编制说明")
+    texts = [f"{data['entity']}{data['year']}年部门预算编制说明"] + [f["sentence"] for f in data["text_figures"]]
+    for r, text in enumerate(texts, 1):
+        if layout == "typed":
+            if r == 1:
+                ws.cell(1, 1, "类型")
+                ws.cell(1, 2, "内容")
+            ws.cell(r + 1, 1, "段落")
+            ws.cell(r + 1, 2, text)
+        elif layout == "columns":
+            ws.cell(r, 1, r)
+            ws.cell(r, 2, text)
+            ws.cell(r, 3, "")
+        else:
+            ws.cell(r, 1, text)
+
+
+def statement_docx(case: str, path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    data = load(case)
+    document.add_heading(f"{data['entity']}{data['year']}年部门预算编制说明", 1)
+    for text in paragraphs(case):
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
