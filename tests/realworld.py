@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
 def load(case: str) -> dict:
-    return json.loads((CASES[case] / "tables.json").read_text("utf-8"))
+    return json.loads((CASES[case] / "tables.json").read_text("utf-8")) | {"case": case}
 
 
 def _header_rows(columns: list[str]) -> list[list[str | None]]:
@@ -96,13 +96,25 @@ def build(case: str, path: Path, *, as_numbers: bool = False, total: str = "as p
     return path
 
 
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?\d+[)）]|\d+\s*[、.．])")
+
+
 def paragraphs(case: str) -> list[str]:
-    return [f["sentence"] for f in load(case)["text_figures"]]
+    """The 情况说明 sentences joined into paragraphs as printed: a new paragraph where a sentence
+    starts with a heading or list number (一、 （一） 1、 1．)."""
+    out: list[str] = []
+    for f in load(case)["text_figures"]:
+        sentence = f["sentence"]
+        if out and not _HEADING.match(sentence):
+            out[-1] += sentence
+        else:
+            out.append(sentence)
+    return out
 
 
 def _statement_sheet(wb, data: dict, layout: str) -> None:
     ws = wb.create_sheet("情况说明" if layout != "sheet" else "部门预算编制说明")
-    texts = [f"{data['entity']}{data['year']}年部门预算编制说明"] + [f["sentence"] for f in data["text_figures"]]
+    texts = [f"{data['entity']}{data['year']}年部门预算编制说明"] + paragraphs(data["case"])
     for r, text in enumerate(texts, 1):
         if layout == "typed":
             if r == 1:

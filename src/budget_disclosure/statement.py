@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -39,9 +40,18 @@ def figures_from_derived(tables: dict[str, DerivedTable]) -> Figures:
 
 
 def figures_from_read(package: ReadPackage) -> Figures:
-    def value(key: str, row_key: str, column: str) -> Decimal:
+    """The figures as printed; a figure whose table, column or line was not read is None (absent
+    is not zero: the text's statement about it is not checked)."""
+    def value(key: str, row_key: str, column: str) -> Decimal | None:
         table = package.tables.get(key)
-        return table.value(row_key, column).quantize(Decimal("0.01")) if table else ZERO
+        if table is None or column not in table.columns:
+            return None
+        if table.spec.kind != "hierarchy" and row_key not in table.rows:
+            if key == "T9" and row_key == "合计" and "三公经费小计" in table.rows:
+                row_key = "三公经费小计"  # families without a 合计 line print the 三公 total as 小计
+            else:
+                return None
+        return table.value(row_key, column).quantize(Decimal("0.01"))
     return Figures.from_tables(value)
 
 
@@ -157,6 +167,48 @@ def sheet_paragraphs(port: WorkbookPort) -> list[tuple[int, str]]:
     rows = _read_sheet(port)
     return [(r, str(row[1])) for r, row in enumerate(rows, start=1)
             if r > 1 and KIND_OF.get(str(row[0] or "").strip()) in ("title", "h1", "h2", "p") and row[1]]
+
+
+@dataclass
+class FoundStatement:
+    sheet: str
+    paragraphs: list[tuple[int, str]]  # (row, text)
+    columns: dict[int, int]  # row → column of its text
+    layout: str  # how it was laid out, said in the report
+
+
+_STATEMENT_NAMES = ("情况说明", "编制说明", "说明", "文字", "概况")
+
+
+def find_statement(port: WorkbookPort, skip: set[str]) -> FoundStatement | None:
+    """The 情况说明 wherever a sheet holds it: our 类型 | 内容 sheet, or any sheet of paragraphs —
+    one per row, or in one of several columns (the longest text of a row is its paragraph)."""
+    if NARRATIVE_SHEET in port.sheet_names():
+        paragraphs = sheet_paragraphs(port)
+        if paragraphs:
+            return FoundStatement(NARRATIVE_SHEET, paragraphs, {r: 2 for r, _ in paragraphs}, "类型 | 内容")
+    best: tuple[int, FoundStatement] | None = None
+    for sheet in port.sheet_names():
+        if sheet in skip:
+            continue
+        rows, cols = port.extent(sheet)
+        if not rows:
+            continue
+        grid = port.read_block(sheet, 1, 1, rows, min(cols, 12))
+        paragraphs, columns = [], {}
+        for r, row in enumerate(grid, 1):
+            texts = [(len(str(v).strip()), c, str(v).strip()) for c, v in enumerate(row, 1)
+                     if isinstance(v, str) and len(v.strip()) >= 4]
+            if texts:
+                _, c, text = max(texts)
+                paragraphs.append((r, text))
+                columns[r] = c
+        prose = sum(1 for _, t in paragraphs if "。" in t or "万元" in t)
+        score = prose * 2 + (5 if any(w in sheet for w in _STATEMENT_NAMES) else 0)
+        if prose >= 2 and (best is None or score > best[0]):
+            layout = "每行一段" if set(columns.values()) == {1} else "多列（取每行最长的文字）"
+            best = (score, FoundStatement(sheet, paragraphs, columns, layout))
+    return best[1] if best else None
 
 
 def docx_paragraphs(path) -> list[tuple[int, str]]:

@@ -58,6 +58,7 @@ class CheckContext:
         self.paragraphs = list(paragraphs)  # (row, text) of the 情况说明
         self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
         self.statement_sheet = statement_sheet
+        self.statement_columns: dict[int, int] = {}  # row → column of the paragraph (default B)
         # False for a unit's own package: the 上年预算 sheet holds the department's figures
         self.compares_last_year = compares_last_year
         self.rule: Rule | None = None
@@ -66,6 +67,24 @@ class CheckContext:
         self.absences: list[Absence] = []
         self.evaluated: Counter[tuple[str, str]] = Counter()  # (rule, table) → identities evaluated
         self._memo: dict[str, object] = {}
+
+    @property
+    def year(self) -> int | None:
+        """The budget year: a table's 预算年度, else the year in a table title, else the statement's title."""
+        def compute():
+            import re
+
+            found = next((t.year for t in self.package.tables.values() if t.year), None)
+            titles = [t.title_text for t in self.package.tables.values()] + [t for _, t, _ in self.package.set_aside]
+            titles += [text for _, text in self.paragraphs[:3]]
+            for title in ([] if found else titles):
+                if m := re.search(r"(20\d\d)\s*年(?:度)?(?:部门|单位)?(?:预算|决算)?", title):
+                    return int(m.group(1))
+            return found
+        return self.memo("year", compute)
+
+    def statement_cell(self, row: int) -> Address:
+        return Address(self.statement_sheet, row, self.statement_columns.get(row, 2))
 
     def memo(self, key: str, compute):
         """Compute something several rules need once per check."""

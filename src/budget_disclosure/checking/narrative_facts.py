@@ -48,7 +48,8 @@ def level_facts(figures: Figures, texts, projects: list[tuple[str, Decimal]]) ->
         if texts.assets:
             parts = [k for k in P.ASSET_ROWS[1:-1] if not k.startswith("其中")]
             facts.append(("固定资产金额为", sum((_amount(texts.assets.get(k, (None, None))[1]) for k in parts), ZERO)))
-    facts += [(k, figures.kinds.get(k, ZERO)) for k in OPTIONAL_KINDS]
+    facts += [(k, figures.kinds.get(k)) for k in OPTIONAL_KINDS]
+    facts = [(label, value) for label, value in facts if value is not None]  # absent: not checked
     for name, amount in projects:
         facts.append((mask_quoted(quoted(name)), amount))
         if not name[-1:].isdigit():  # unquoted, as people write it; a trailing digit would run into the amount
@@ -78,12 +79,31 @@ _AMOUNT = re.compile(NUMBER + UNIT)
 _CONNECTORS = ("预算安排", "共计", "安排", "为", "")
 
 
-def find_levels(text: str, facts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, Decimal, int]]:
-    """(label, stated 万元, expected, position) for every "<label>[为|共计|安排]<number><unit>" in the text.
+_BOUNDARY = set("，,。；;：:、（(“\"‘《 \n\t")
+_BOUNDARY_WORDS = ("其中", "年", "年度", "中", "为", "部门", "单位", "本部门", "本单位", "共计", "全年", "安排", "和", "及", "与",
+                   "包括", "含", "是", "即", "的", "其", "主要为", "用于")
+
+
+def at_boundary(text: str, start: int, names: tuple[str, ...] = ()) -> bool:
+    """A label starts a phrase: at the start, after punctuation or a digit, after 其中 / 年 / 部门 …
+    or the unit's own name — never inside a longer word ("支出预算" in "基本支出预算")."""
+    if start == 0:
+        return True
+    ch = text[start - 1]
+    if ch in _BOUNDARY or ch.isdigit() or ch.isascii() or ch in "\ue000\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009":
+        return True
+    before = text[:start]
+    return before.endswith(_BOUNDARY_WORDS) or any(n and before.endswith(n) for n in names)
+
+
+def find_levels(text: str, facts: list[tuple[str, Decimal]], names: tuple[str, ...] = ()
+                ) -> list[tuple[str, Decimal, Decimal, int, str]]:
+    """(label, stated 万元, expected, position, number as printed) for every "<label>[为|共计|安排]<number><unit>".
 
     Each amount in the text is attributed to the longest label that ends right before it (a longer
-    label claims the statement from a shorter one inside it). Works from the amounts backwards, so
-    the cost does not grow with the number of labels (a department may list a thousand projects)."""
+    label claims the statement from a shorter one inside it) and starts a phrase (``at_boundary``).
+    Works from the amounts backwards, so the cost does not grow with the number of labels (a
+    department may list a thousand projects)."""
     expected_of: dict[str, Decimal] = {}
     for label, expected in facts:
         expected_of.setdefault(label, expected)
@@ -95,12 +115,13 @@ def find_levels(text: str, facts: list[tuple[str, Decimal]]) -> list[tuple[str, 
             end = m.start() - len(connector)
             if connector and text[end:m.start()] != connector:
                 continue
-            label = next((text[end - n:end] for n in lengths if n <= end and text[end - n:end] in expected_of), None)
+            label = next((text[end - n:end] for n in lengths if n <= end and text[end - n:end] in expected_of
+                          and at_boundary(text, end - n, names)), None)
             if label is not None and (best is None or len(label) > len(best[0])):
                 best = (label, end - len(label))
         if best is not None:
             label, start = best
-            found.append((label, to_wan(m.group(1), m.group(2)), expected_of[label], start))
+            found.append((label, to_wan(m.group(1), m.group(2)), expected_of[label], start, m.group(1)))
     return found
 
 

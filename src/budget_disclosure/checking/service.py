@@ -168,14 +168,27 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     texts = read_package_texts(port)
     if derived is not None:
         texts = texts_for(derived, texts)
+    statement_note = ""
+    columns: dict[int, int] = {}
     if statement_docx is not None:
         paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
     else:
-        paragraphs, where = statement.sheet_paragraphs(port), NARRATIVE_SHEET
+        table_sheets = {s for t in package.tables.values() for s in t.sheets}
+        found = statement.find_statement(port, NOT_TABLE_SHEETS - {NARRATIVE_SHEET} | table_sheets)
+        if found is None:
+            paragraphs, where = [], NARRATIVE_SHEET
+            statement_note = ("找不到情况说明（没有成段文字的工作表；可用 --statement 指定 .docx）：情况说明的核对不适用")
+        else:
+            paragraphs, where, columns = found.paragraphs, found.sheet, found.columns
+            if found.layout != "类型 | 内容":
+                statement_note = f"情况说明：读取工作表“{found.sheet}”（{found.layout}，{len(paragraphs)} 段）"
     context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs,
                            derived.detail if derived else None, where,
                            compares_last_year=not (derived and derived.is_unit_package))
     context.detail_unusual = derived.unusual if derived else []
+    context.statement_columns = columns
+    if statement_note:
+        context.notes.append(statement_note)
     findings: list[Finding] = []
     rules_run = []
     for rule in selected(select, ignore):

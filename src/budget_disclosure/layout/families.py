@@ -66,6 +66,7 @@ class Profile:
     rules_off: dict[str, str] = field(default_factory=dict)
     header_aliases: dict[str, str] = field(default_factory=dict)
     identities: tuple[Identity, ...] = ()
+    facts: tuple[tuple[tuple[str, ...], CellPattern], ...] = ()  # how the family's text names table figures
     zero_total_states_empty: bool = False  # an empty table printing "合计 0" has said it is empty
     empty_note: str = ""  # how the family words the note under an empty table (in messages)
 
@@ -179,6 +180,7 @@ def _load(name: str) -> Profile:
         header_aliases={fold(k): v for k, v in raw.get("header_aliases", {}).items()},
         identities=tuple(_identity(i) for i in raw.get("identities", ())),
         zero_total_states_empty=bool(raw.get("zero_total_states_empty", False)),
+        facts=tuple((tuple(f["labels"]), CellPattern.parse(f["cell"])) for f in raw.get("facts", ())),
         empty_note=raw.get("empty_note", ""),
     )
 

@@ -12,6 +12,7 @@ from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.narrative_facts import (
     CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, mask_quoted, sentences, to_wan, unmask,
 )
+from budget_disclosure.checking.narrative_paths import decimals, rounded
 from budget_disclosure.checking.registry import Edit, rule
 from budget_disclosure.engine.comparison import (
     SANGONG, SPENDING_KINDS, TOTAL, sangong_change, spending_changes,
@@ -23,7 +24,7 @@ SHEET = "@情况说明"
 
 
 def _where(ctx, row: int) -> Address:
-    return Address(ctx.statement_sheet, row, 2)
+    return ctx.statement_cell(row)
 
 
 def _figures(ctx):
@@ -33,8 +34,9 @@ def _figures(ctx):
 def _compute_figures(ctx):
     from budget_disclosure.statement import figures_from_read, projects_from_detail, projects_from_texts
 
-    if not all(ctx.table(k) for k in ("T1", "T3", "T6", "T9")):
-        return None, []
+    missing = [k for k in ("T1", "T3", "T6", "T9") if ctx.table(k) is None and k in ctx.profile.roles]
+    if missing:
+        ctx.notes.append("情况说明中出自" + "、".join(ctx.profile.tables[k].title for k in missing) + "的数字未核对：找不到该表")
     unread = [t for t in ctx.tables("T1", "T3", "T6", "T9") if t.unread]
     if unread:  # the statement's figures would be computed without those cells: not applicable
         ctx.notes.append(f"情况说明的金额核对不适用：{'、'.join(t.spec.title for t in unread)}中有未计算的公式单元格")
@@ -71,28 +73,51 @@ def amounts_match(ctx):
     figures, projects = _figures(ctx)
     if figures is None:
         return
-    facts = level_facts(figures, ctx.texts, projects)
+    facts = level_facts(figures, ctx.texts, projects) + family_facts(ctx)
+    facts.sort(key=lambda f: -len(f[0]))
+    names = tuple(dict.fromkeys(t.unit_name for t in ctx.package.tables.values() if t.unit_name))
     for row, text in _paragraphs(ctx):
-        for label, stated, expected, _ in find_levels(text, facts):
+        for label, stated, expected, _, printed in find_levels(text, facts, names):
+            places = decimals(printed)
+            if places < 2 and stated == rounded(expected, places):
+                continue  # the text rounds to whole 万元 (or one decimal): compared at its precision
             finding = _compare(ctx, row, stated, expected, unmask(label))
             if finding:
                 yield finding
+
+
+def family_facts(ctx) -> list[tuple[str, Decimal]]:
+    """The labels the family's 情况说明 uses for table figures (profile ``facts``); absent cells skipped."""
+    out = []
+    for labels, pattern in ctx.profile.facts:
+        t = ctx.package.tables.get(pattern.table)
+        if t is None or ctx.missing((pattern.table, pattern.row, pattern.column)) is not None:
+            continue
+        value = t.value(pattern.row, pattern.column).quantize(Decimal("0.01"))
+        out += [(mask_quoted(label), value) for label in labels]
+    return out
+
+
+_OTHER_SUBJECT = re.compile("机关运行经费|会议费|培训费|政府采购")
 
 
 def _changes(ctx, figures):
     """(row, sentence, what, stated change (signed), expected change or None)."""
     texts = ctx.texts if ctx.compares_last_year else None
     expected: dict[str, Decimal | None] = dict.fromkeys((TOTAL, SANGONG, *SPENDING_KINDS))
-    for change in spending_changes(figures.kinds, texts) or []:
-        expected[change.what] = change.delta
-    if (sangong := sangong_change(figures.sangong["合计"], texts)) is not None:
+    if all(v is not None for v in figures.kinds.values()):
+        for change in spending_changes(figures.kinds, texts) or []:
+            expected[change.what] = change.delta
+    total = figures.sangong["合计"]
+    if total is not None and (sangong := sangong_change(total, texts)) is not None:
         expected[SANGONG] = sangong.delta
     for row, text in _paragraphs(ctx):
         for sentence in sentences(text):
             for m in CHANGE.finditer(sentence):
                 before = sentence[:m.start()]
                 what = next((k for k in SPENDING_KINDS if before.endswith(k)), None)
-                if what is None and "三公" in text and re.search(r"(比|较)\d{4}年$", before):
+                about_sangong = "三公" in sentence or ("三公" in text and not _OTHER_SUBJECT.search(sentence))
+                if what is None and about_sangong and re.search(r"(比|较)\d{4}年$", before):
                     what = SANGONG
                 elif what is None and re.search(r"(比|较)\d{4}年(预算)?$", before):
                     what = TOTAL

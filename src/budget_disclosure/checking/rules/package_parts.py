@@ -212,7 +212,7 @@ def unit_name_everywhere(ctx):
             start = found.find(unit[:2])
             candidate = found[start:] if start >= 0 else found
             if start >= 0 and candidate != unit and not unit.endswith(candidate):
-                yield ctx.finding("", f"单位名称写作“{candidate}”，表头为“{unit}”", [Address(ctx.statement_sheet, row, 2)],
+                yield ctx.finding("", f"单位名称写作“{candidate}”，表头为“{unit}”", [ctx.statement_cell(row)],
                                   expected=unit, actual=candidate)
 
 

@@ -1,0 +1,105 @@
+"""科目 paths as the 情况说明 writes them — "一般公共服务支出（类）统计信息事务（款）专项普查活动（项）",
+"公共安全支出（204类）司法（06款）行政运行（01项）", "法院（款）行政运行（项）", "人大事务行政运行（项）",
+"公共安全（类）" — resolved against the 功能分类 rows of the package's own tables (names as printed,
+codes when the text gives them), and the precision a text figure is printed to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from budget_disclosure.engine.codes import normalize_name
+from budget_disclosure.layout.lines import class_code
+
+FUNCTIONAL_TABLES = ("T3", "T5", "X1", "T7", "T8", "T2")
+_SEGMENT = r"[^\s（()）“”\"，,。；;、:：\d.．]+?[（(]\d{0,3}[类款项][）)]"
+PATH = re.compile(rf"((?:{_SEGMENT}){{1,3}})")
+_PART = re.compile(r"([^（()）]+?)[（(](\d{0,3})([类款项])[）)]")
+
+
+def decimals(number: str) -> int:
+    return len(number.split(".", 1)[1]) if "." in number else 0
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two 科目 names are the same, full-width or not, with or without a trailing 支出."""
+    x, y = normalize_name(a), normalize_name(b)
+    return x == y or x.removesuffix("支出") == y.removesuffix("支出")
+
+
+@dataclass
+class Subject:
+    text: str  # as written
+    code: str | None  # resolved
+    problem: str  # why it could not be resolved ("" when it was)
+    start: int
+    end: int
+
+
+def functional_names(package) -> dict[str, str]:
+    """code → name as the package's own 功能分类 tables print it."""
+    names: dict[str, str] = {}
+    for key in FUNCTIONAL_TABLES:
+        t = package.tables.get(key)
+        if t is None or t.spec.kind != "hierarchy" or t.spec.hierarchy != "functional":
+            continue
+        for code, row in t.rows.items():
+            if code and row.label:
+                names.setdefault(code, row.label)
+    return names
+
+
+def _children(names: dict[str, str], parent: str, digits: int) -> dict[str, str]:
+    return {c: n for c, n in names.items() if len(c) == digits and c.startswith(parent)}
+
+
+def _by_name(candidates: dict[str, str], name: str) -> str | None:
+    return next((c for c, n in candidates.items() if same_name(n, name)), None)
+
+
+def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
+    """The code a written path stands for, or (None, why not)."""
+    parts = _PART.findall(written)
+    code = ""
+    for name, digits, level in parts:
+        name = name.strip()
+        width = {"类": 3, "款": 5, "项": 7}[level]
+        pool = _children(names, code, width) if code else {c: n for c, n in names.items() if len(c) == width}
+        if digits:
+            candidate = (code + digits) if code and len(digits) <= 2 else digits if len(digits) == 3 else None
+            if candidate is None or candidate not in names:
+                return None, f"“{name}（{digits}{level}）”在表中没有对应科目"
+            if not same_name(names[candidate], name):
+                old = class_code(name) == candidate
+                why = "是调整前的类名称" if old else "与表中名称不符"
+                return None, f"“{name}（{digits}{level}）”{why}：{candidate} 在表中为“{names[candidate]}”"
+            code = candidate
+            continue
+        found = _by_name(pool, name)
+        if found is None and level == "项" and not code:
+            # 款 name and 项 name written together: 人大事务行政运行（项）
+            found = next((c for c, n in pool.items() for k in (c[:5],) if k in names
+                          and same_name(names[k] + n, name)), None)
+        if found is None and level == "类":
+            old = class_code(name)
+            if old and old in names:
+                return None, f"“{name}（类）”是调整前的类名称：{old} 在表中为“{names[old]}”"
+        if found is None:
+            where = f"{code} {names.get(code, '')}下" if code else "表中"
+            shown = "、".join(n for n in list(pool.values())[:6])
+            return None, f"“{name}（{level}）”不在{where}（{'有：' + shown if shown else '无此级科目'}）"
+        code = found
+    return (code or None), ""
+
+
+def subjects(text: str, names: dict[str, str]) -> list[Subject]:
+    out = []
+    for m in PATH.finditer(text):
+        code, problem = resolve(m.group(1), names)
+        out.append(Subject(m.group(1), code, problem, m.start(1), m.end(1)))
+    return out

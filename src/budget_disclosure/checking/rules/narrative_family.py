@@ -1,0 +1,232 @@
+"""The 情况说明 as other families write it: 科目 paths with their amounts, 当年预算执行数 against the
+new budget, growth rates computed from the change ("与上年相比增加X万元，增长z%"), shares ("占“三公”
+经费的z%") and the comparison year. Figures are compared at the precision the text prints them
+to: within half its last digit they agree; within one unit (plus what the rounding of the inputs
+allows) it is 尾差; beyond, an error."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budget_disclosure.checking.findings import ERROR, ROUNDING
+from budget_disclosure.checking.narrative_facts import NUMBER, UNIT, mask_quoted, sentences, to_wan
+from budget_disclosure.checking.narrative_paths import FUNCTIONAL_TABLES, decimals, functional_names, rounded, subjects
+from budget_disclosure.checking.registry import rule
+from budget_disclosure.engine.money import ZERO
+
+_AMOUNT = re.compile(NUMBER + UNIT)
+_PERCENT = re.compile(NUMBER + r"\s*%")
+
+
+def _paragraphs(ctx):
+    return ctx.memo("narrative-masked", lambda: [(row, mask_quoted(text)) for row, text in ctx.paragraphs])
+
+
+def _names(ctx):
+    return ctx.memo("functional-names", lambda: functional_names(ctx.package))
+
+
+def _grade(stated: Decimal, true: Decimal, places: int, slack: Decimal = ZERO) -> str | None:
+    """None when the printed figure is the one computed from the printed inputs, rounded; 尾差 within
+    one unit of its last digit plus ``slack`` (how far the rounding of those inputs can move it: the
+    author may have computed from unrounded figures); else 强制."""
+    unit = Decimal(1).scaleb(-places)
+    diff = abs(stated - true)
+    if diff <= unit / 2:
+        return None
+    return ROUNDING if diff <= unit + slack else ERROR
+
+
+def _table_amounts(ctx, code: str) -> list[tuple[str, Decimal]]:
+    out = []
+    for key in FUNCTIONAL_TABLES[:5]:
+        t = ctx.package.tables.get(key)
+        if t is not None and t.spec.kind == "hierarchy" and code in t.rows and "合计" in t.columns:
+            out.append((t.spec.title, t.value(code, "合计")))
+    return out
+
+
+def _item_amount(text: str, start: int) -> re.Match | None:
+    """The first amount after a 科目 path, in its sentence."""
+    end = text.find("。", start)
+    m = _AMOUNT.search(text, start, end if end >= 0 else len(text))
+    return m
+
+
+@rule("BD807", "statement-subjects", ERROR, "情况说明中的科目（类、款、项）应存在于表中，金额应一致")
+def statement_subjects(ctx):
+    """依据：说明逐项解释支出时写的“类（款）项”科目应是表中的科目，其金额应与表中一致（财预〔2016〕143号：
+    情况说明应与公开表一致；公开到功能分类项级科目）。名称按表中印出的名称核对（括号宽窄、末尾“支出”不计），
+    写了科目编号（“（204类）”）时编号和名称都要对；金额按说明写到的位数四舍五入后比较。
+    失败示例：“卫生健康支出（类）卫生健康支出（款）计划生育事务（项）”——卫生健康支出类下没有“卫生健康支出”款；
+    “人大事务行政运行（项）支出10528.33万元”——行政运行为 4545.94。
+    通过示例：“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”科目43.83万元，表中 438,300 元。"""
+    names = _names(ctx)
+    if not names:
+        return
+    for row, text in _paragraphs(ctx):
+        for subject in subjects(text, names):
+            if subject.code is None:
+                yield ctx.finding("", f"说明中的科目{subject.problem}", [ctx.statement_cell(row)])
+                continue
+            m = _item_amount(text, subject.end)
+            if m is None or m.group(2) != "万元" or m.start() - subject.end > 12:
+                continue
+            stated = to_wan(m.group(1), m.group(2))
+            places = decimals(m.group(1))
+            amounts = _table_amounts(ctx, subject.code)
+            if not amounts:
+                continue
+            grades = [_grade(stated, rounded(v, places), places) for _, v in amounts]
+            if None in grades:
+                continue
+            severity = ROUNDING if ROUNDING in grades else ERROR
+            shown = "；".join(f"{title} {v:,.2f}" for title, v in amounts)
+            yield ctx.finding("", f"“{subject.text}”写 {m.group(1)}万元，表中 {subject.code} 为 {shown}",
+                              [ctx.statement_cell(row)], severity, expected=amounts[0][1], actual=stated)
+
+
+_EXECUTION = re.compile(r"(\d{4})年(?:当年)?预算执行数为" + NUMBER + r"万元[，,](\d{4})年预算安排" + NUMBER +
+                        r"万元[，,](?:比|较)(\d{4})年(?:当年)?预算执行数(增加|减少|增长|下降)" + NUMBER + r"%")
+
+
+@rule("BD808", "execution-comparison", ERROR, "“上年预算执行数—本年预算安排—增减率”应自洽并与本项金额一致")
+def execution_comparison(ctx):
+    """依据：说明写“2025年当年预算执行数为A万元，2026年预算安排B万元，比2025年预算执行数增加z%”时，B 应等于本项
+    （科目）的金额，z = (B − A) ÷ A，方向词与 B − A 的符号一致（财预〔2016〕143号：说明增减变化）。按印出位数判断舍入。
+    失败示例：“住房公积金（01项）208.8万元 … 2026年预算安排201.50万元”；“执行数为43269.3万元 … 增加17.62%”（实为减少 91.11%）。
+    通过示例：“执行数为1690.69万元，2026年预算安排1672.67万元，比2025年预算执行数减少1.07%”。"""
+    names = _names(ctx)
+    for row, text in _paragraphs(ctx):
+        heading = next((s for s in subjects(text, names) if s.code), None) if names else None
+        item = _item_amount(text, heading.end) if heading else None
+        for m in _EXECUTION.finditer(text):
+            last, now = Decimal(m.group(2).replace(",", "")), Decimal(m.group(4).replace(",", ""))
+            word, stated = m.group(6), Decimal(m.group(7).replace(",", ""))
+            where = [ctx.statement_cell(row)]
+            if item is not None and item.start() < m.start():
+                said = to_wan(item.group(1), item.group(2))
+                if said != now:
+                    yield ctx.finding("", f"本项写 {item.group(1)}万元，后文“{m.group(3)}年预算安排{m.group(4)}万元”与之不符",
+                                      where, expected=said, actual=now)
+            if last == ZERO:
+                yield ctx.finding("", f"上年执行数为 0，不能计算增减率“{word}{m.group(7)}%”", where)
+                continue
+            true = (now - last) / last * 100
+            sign = Decimal(1) if word in ("增加", "增长") else Decimal(-1)
+            if true != ZERO and (true > 0) != (sign > 0):
+                right = "增加" if true > 0 else "减少"
+                yield ctx.finding("", f"由执行数 {last} 到预算 {now} 是{right}，说明写“{word}”：方向词不对", where)
+            places = decimals(m.group(7))
+            slack = _rate_slack(last, now, decimals(m.group(2)), decimals(m.group(4)))
+            grade = _grade(stated * sign, true, places, slack)
+            if grade is not None:
+                yield ctx.finding("", f"增减率写“{word}{m.group(7)}%”，按 ({now} − {last}) ÷ {last} 应为 {true:.2f}%",
+                                  where, grade, expected=true.quantize(Decimal("0.01")), actual=stated * sign)
+
+
+def _rate_slack(base: Decimal, now: Decimal, base_places: int, now_places: int) -> Decimal:
+    """How far a rate may move when its two amounts are each rounded to the digits printed."""
+    if base == ZERO:
+        return ZERO
+    db, dn = Decimal(5).scaleb(-base_places - 1), Decimal(5).scaleb(-now_places - 1)
+    return (dn / abs(base) + abs(now) * db / (base * base)) * 100
+
+
+_CHANGE_RATE = re.compile(r"(?:与上年(?:预算)?(?:数)?相比|比上年(?:预算)?|较上年(?:预算)?|(?:比|较)\d{4}年(?:预算)?)"
+                          r"[，,]?[^。；;，,]{0,16}?(增加|减少)" + NUMBER + r"万元[，,](增长|增加|减少|下降)" + NUMBER + r"%")
+
+
+@rule("BD812", "rate-from-change", ERROR, "“增加X万元，增长z%”：增长率应等于增减额除以上年数（本年数 − 增减额）")
+def rate_from_change(ctx):
+    """依据：说明写“A万元……与上年相比增加C万元，增长z%”时，上年数 = A − C，z = C ÷ (A − C)，两个方向词一致
+    （财预〔2016〕143号：说明增减变化）。A 取“与上年相比”之前最近的金额；按印出位数判断舍入。
+    失败示例：“机关运行经费预算支出5619.31万元，比2016年增加4032.99万元，增加254.23%”——应为 254.24%，报尾差。
+    通过示例：“一般公共服务支出10528.33万元……与上年相比减少17.89万元，减少0.17%”。"""
+    for row, text in _paragraphs(ctx):
+        for m in _CHANGE_RATE.finditer(text):
+            before = [a for a in _AMOUNT.finditer(text, 0, m.start()) if a.group(2) == "万元"]
+            if not before:
+                continue
+            now_m = before[-1]
+            now = to_wan(now_m.group(1), now_m.group(2))
+            change = Decimal(m.group(2).replace(",", "")) * (1 if m.group(1) == "增加" else -1)
+            base = now - change
+            where = [ctx.statement_cell(row)]
+            rate_up = m.group(3) in ("增长", "增加")
+            if (change > 0) != rate_up:
+                yield ctx.finding("", f"增减额写“{m.group(1)}”，增减率写“{m.group(3)}”：方向不一致", where)
+                continue
+            if base <= ZERO:
+                yield ctx.finding("", f"上年数（{now} − {change} = {base}）不大于 0，不能计算增减率“{m.group(3)}{m.group(4)}%”", where)
+                continue
+            true = change / base * 100
+            stated = Decimal(m.group(4).replace(",", "")) * (1 if rate_up else -1)
+            places = decimals(m.group(4))
+            slack = _rate_slack(base, now, max(decimals(now_m.group(1)), decimals(m.group(2))), decimals(now_m.group(1)))
+            grade = _grade(stated, true, places, slack)
+            if grade is not None:
+                yield ctx.finding("", f"增减率写“{m.group(3)}{m.group(4)}%”，按 {abs(change)} ÷ 上年 {base} 应为 {abs(true):.2f}%",
+                                  where, grade, expected=true.quantize(Decimal("0.01")), actual=stated)
+
+
+_COMPARED_YEAR = re.compile(r"(?:比|较|与)(\d{4})年(?:度)?(?:当年)?(?:预算执行数|预算数|预算|决算数|决算)?(?:相比)?[，,]?"
+                            r"(?=[^。；;]{0,24}?(?:增加|减少|增长|下降|持平))")
+
+
+@rule("BD809", "comparison-year", ERROR, "比较的年度应为预算年度的上一年")
+def comparison_year(ctx):
+    """依据：部门预算说明“比上年增减”，比较的是上一年度（财预〔2016〕143号：说明增减变化）。2026 年预算写
+    “比2026年预算增加……”“与2026年预算持平”，比较年度错了。
+    失败示例：2026 年预算说明“财政拨款收入9628.22万元，比2026年预算增加793.14万元”。
+    通过示例：“比2025年预算执行数减少1.07%”。"""
+    year = ctx.year
+    if year is None or ctx.profile.document != "预算":
+        return
+    for row, text in _paragraphs(ctx):
+        for sentence in sentences(text):
+            for m in _COMPARED_YEAR.finditer(sentence):
+                compared = int(m.group(1))
+                if compared != year - 1:
+                    yield ctx.finding("", f"{year} 年预算说明写“{m.group(0)}”：应与 {year - 1} 年比较",
+                                      [ctx.statement_cell(row)], expected=str(year - 1), actual=str(compared))
+
+
+_SHARE = re.compile(NUMBER + r"万元[，,]占(“?[^，,。；;%“”]{0,12}”?[^，,。；;%\d]{0,8}?)(?:的)?" + NUMBER + r"\s*%")
+
+
+def _denominator(ctx, label: str, text: str, start: int) -> Decimal | None:
+    if "三公" in label:
+        t = ctx.package.tables.get("T9")
+        if t is None or "合计" not in t.columns:
+            return None
+        key = "三公经费小计" if "三公经费小计" in t.rows else "合计" if "合计" in t.rows else None
+        return t.value(key, "合计") if key else None
+    if not label.strip("的"):
+        head = [m for m in re.finditer(NUMBER + r"万元[，,]其中", text[:start])]
+        return to_wan(head[-1].group(1), "万元") if head else None
+    return None
+
+
+@rule("BD810", "statement-shares", ERROR, "“占…的z%”应等于该项除以所占的总数")
+def statement_shares(ctx):
+    """依据：比重 = 该项金额 ÷ 所占总数（财预〔2016〕143号：情况说明应与公开表一致）。“占“三公”经费的z%”的总数是
+    三公经费合计（不含会议费、培训费）；“合计A万元，其中：……B万元，占z%”的总数是 A。按印出位数判断舍入
+    （各项比重凑成 100% 时，最后一项差一个末位数，报尾差）。
+    失败示例：“因公出国（境）费支出222.5万元，占“三公”经费的8.75%”——三公经费 833.60，应为 26.69%。
+    通过示例：“基本支出7666.68万元，占56.17%”（本年支出合计 13649.07）。"""
+    for row, text in _paragraphs(ctx):
+        for m in _SHARE.finditer(text):
+            denominator = _denominator(ctx, m.group(2), text, m.start())
+            if not denominator:
+                continue
+            part = Decimal(m.group(1).replace(",", ""))
+            stated = Decimal(m.group(3).replace(",", ""))
+            true = part / denominator * 100
+            places = decimals(m.group(3))
+            grade = _grade(stated, true, places)
+            if grade is not None:
+                what = m.group(2).strip("的") or "总数"
+                yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%",
+                                  [ctx.statement_cell(row)], grade, expected=true.quantize(Decimal("0.01")), actual=stated)
