@@ -158,3 +158,62 @@ def test_forcing_the_wrong_family_reads_less_and_says_so(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "budget_disclosure", "check", str(path), "--profile", "beijing"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "beijing" in bad.stderr
+
+
+def _edited(case, tmp_path, change, **kw):
+    """A realworld workbook with ``change(wb)`` applied (openpyxl), saved beside it."""
+    from openpyxl import load_workbook
+
+    path = realworld.build(case, tmp_path / f"{case}.xlsx", **kw)
+    wb = load_workbook(path)
+    change(wb)
+    out = tmp_path / f"{case}-edited.xlsx"
+    wb.save(out)
+    return out
+
+
+def _cell_with(ws, text):
+    return next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value == text)
+
+
+def test_family_identities_and_grouped_subtotals_fire_on_a_changed_figure(tmp_path):
+    def shanghai_income(wb):  # 四、其他收入 given an amount the 收入总计 does not include
+        label = _cell_with(wb["表1"], "四、其他收入")
+        wb["表1"].cell(label.row, label.column + 1).value = "1,000"
+
+    report = _check(_edited("01", tmp_path, shanghai_income))
+    fired = [f for f in report.findings if f.rule == "BD150" and f.severity == ERROR]
+    assert any("收入总计应等于各项收入之和" in f.message for f in fired), [f.message for f in report.findings]
+
+    def jiangsu_group(wb):  # 其他资金 小计 without its lines
+        ws = wb["表2"]
+        for row in ws.iter_rows():
+            if row[0].value == "其他资金" and row[1].value == "小计":
+                row[2].value = "10.00"
+
+    report = _check(_edited("04", tmp_path, jiangsu_group))
+    assert any(f.rule == "BD121" and "其他资金" in f.message for f in report.findings)
+
+
+def test_same_table_twice_is_a_duplicate_not_a_continuation(tmp_path):
+    def twice(wb):
+        copy = wb.copy_worksheet(wb["表3"])
+        copy.title = "表3（重复）"
+
+    report = _check(_edited("06", tmp_path, twice))
+    duplicate = [f for f in report.findings if f.rule == "BD508"]
+    assert len(duplicate) == 1 and duplicate[0].cells[0].sheet == "表3（重复）"
+    assert report.package.tables["T3"].sheets == ["表3"]
+    assert not [f for f in report.findings if f.severity == ERROR and f.rule not in {r for r, _ in LABELLED["06"][1]}]
+
+
+def test_local_code_notation_is_read_and_flagged_as_non_standard(tmp_path):
+    def local(wb):
+        ws = wb["表9"]  # 一般公共预算基本支出预算表: one code column
+        cell = _cell_with(ws, "30201")
+        cell.value = "302-01"
+
+    report = _check(_edited("04", tmp_path, local))
+    assert "30201" in report.package.tables["T6"].rows
+    notes = [f for f in report.findings if f.rule == "BD509"]
+    assert len(notes) == 1 and notes[0].severity != ERROR and "302-01" in notes[0].message

@@ -236,11 +236,12 @@ class CheckContext:
         rounding = abs(difference) <= tolerance
         described = "、".join(self._part_name(total, p) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
         subject = what or f"{self.describe(total)}应等于{described}之和"
+        show = self._shown(total[0])
         if rounding:
-            message = (f"尾差：{subject}；印出数 {wan(actual)}，各项之和 {wan(expected)}，差 {_small(difference)} 万元，"
-                       f"在 {printed} 个分别舍入的数的舍入范围（±{_small(tolerance)}）以内")
+            message = (f"尾差：{subject}；印出数 {show(actual)}，各项之和 {show(expected)}，差 {show(difference)}，"
+                       f"在 {printed} 个分别舍入的数的舍入范围（±{show(tolerance)}）以内")
         else:
-            message = f"{subject}：应为 {wan(expected)}，实际为 {wan(actual)}，差 {_small(difference)} 万元"
+            message = f"{subject}：应为 {show(expected)}，实际为 {show(actual)}，差 {show(difference)}"
         cells = [self.address(total)] + [self.address(p) for p in parts if not self.is_blank(p)]
         return self.finding(total[0], message, cells, ROUNDING if rounding else None, expected=expected,
                             actual=actual, difference=difference, detail_note=self._exact_note(total, parts, rounding))
@@ -251,6 +252,16 @@ class CheckContext:
         part_cols = tuple(part_cols)
         for key in (t.rows if t else ()):
             yield self.sum_check((table_key, key, total_col), [(table_key, key, c) for c in part_cols])
+
+    def _shown(self, key: str):
+        """Figures in the unit the table prints: 元 as printed (a 1-元 difference reads as 1 元), else 万元."""
+        t = self.package.tables.get(key)
+        if t is not None and t.money_unit == "元":
+            def in_yuan(value: Decimal) -> str:
+                yuan_value = value * 10000
+                return f"{yuan_value:,.0f} 元" if yuan_value == yuan_value.to_integral() else f"{yuan_value:,.2f} 元"
+            return in_yuan
+        return lambda value: f"{_small(value)} 万元" if abs(value) < Decimal("0.01") else f"{value:,.2f} 万元"
 
     def equal(self, left: Ref, right: Ref, what: str = "") -> Finding | None:
         return self.sum_check(left, [right], what or f"{self.describe(left)}应等于{self.describe(right)}")

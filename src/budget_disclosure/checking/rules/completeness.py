@@ -103,3 +103,28 @@ def columns_not_found(ctx):
     for t in ctx.package.tables.values():
         for problem in t.column_problems:
             yield ctx.finding(t.key, f"{t.spec.title}：{problem}", [t.title])
+
+
+@rule("BD508", "duplicate-table", WARNING, "同一张表出现两次（重复的表未读取）")
+def duplicate_table(ctx):
+    """依据：每张公开表只公开一次（《地方预决算公开操作规程》（财预〔2016〕143号））。同一标题（同一种表）第二次出现时
+    不当作续页合并，也不读取，只提示：续页须重复表头，而不是重复表题。
+    失败示例：工作簿中两个工作表都是“部门预算支出总表”。
+    通过示例：每种表只有一张；跨页的表在续页重复表头。"""
+    for role, title, where in ctx.package.duplicate_tables:
+        first = ctx.package.tables.get(role)
+        before = f"（已读取 {first.title}）" if first is not None else ""
+        yield ctx.finding(role, f"“{title}”与前面的{ctx.profile.tables[role].title}是同一张表{before}：重复的表未读取，请删去其一",
+                          [where])
+
+
+@rule("BD509", "non-standard-code", WARNING, "非标准的科目编码写法（如 302-02）")
+def non_standard_code(ctx):
+    """依据：科目编码按《政府收支分类科目》写作 3/5/7 位数字；带分隔符的本地写法（302-02、201.01.01）可以识别，
+    但应改为标准编码，便于汇总和比对。
+    失败示例：基本支出表编码写作“302-02”。
+    通过示例：写作“30202”。"""
+    for t in ctx.package.tables.values():
+        for written, address in t.odd_codes:
+            yield ctx.finding(t.key, f"科目编码写作“{written}”，非标准编码，已按 {written.replace('-', '').replace('.', '')} 识别",
+                              [address])
