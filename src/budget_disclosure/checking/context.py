@@ -117,6 +117,8 @@ class CheckContext:
         a fixed-row table does not list when it lists 类 at all."""
         key, row, column = ref
         t = self.package.tables.get(key)
+        if t is not None and (not column or column in t.columns) and (row in t.rows or t.spec.kind == "hierarchy"):
+            return None  # the common case, first
         spec = self.spec(key)
         title = spec.title if spec else key
         if t is None:

@@ -97,7 +97,12 @@ def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
     return (code or None), ""
 
 
+_MARK = re.compile(r"[类款项][）)]")
+
+
 def subjects(text: str, names: dict[str, str]) -> list[Subject]:
+    if not _MARK.search(text):
+        return []
     out = []
     for m in PATH.finditer(text):
         code, problem = resolve(m.group(1), names)

@@ -7,6 +7,8 @@ overrides and extends the bundled one.
 
 from __future__ import annotations
 
+from functools import cache
+
 import csv
 import io
 import unicodedata
@@ -101,6 +103,10 @@ class CodeList:
 
     @classmethod
     def bundled(cls, kind: Kind) -> "CodeList":
+        return _bundled(cls, kind)
+
+    @classmethod
+    def _read_bundled(cls, kind: Kind) -> "CodeList":
         data = resources.files("budget_disclosure") / "data"
         rows = list(csv.DictReader(io.StringIO((data / _BUNDLED_FILES[kind]).read_text("utf-8"))))
         prov_name = _BUNDLED_FILES[kind].replace(".csv", ".provenance.csv")
@@ -186,3 +192,9 @@ def code_rows_from_records(records: list[list[object]], where: str, year: int | 
             continue
         rows.append((normalize_code(cells[code_col]), str(cells[name_col] or "").strip()))
     return rows
+
+
+@cache
+def _bundled(cls, kind: Kind) -> CodeList:
+    """The built-in lists are read once: a CodeList is never changed (overriding makes a new one)."""
+    return cls._read_bundled(kind)

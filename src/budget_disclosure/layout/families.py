@@ -99,6 +99,7 @@ class Profile:
         return HEADER_ALIASES.get(text, text)
 
 
+@cache
 def line_keys(spec: TableSpec) -> tuple[tuple[str | None, ...], ...]:
     """For a built-in fixed-row spec: the canonical key of every label cell (None when blank)."""
     used: list[set[str]] = [set() for _ in spec.lines]
@@ -120,6 +121,7 @@ def line_keys(spec: TableSpec) -> tuple[tuple[str | None, ...], ...]:
     return tuple(keys)
 
 
+@cache
 def required_lines(spec: TableSpec) -> frozenset[str]:
     if spec.required_lines is not None:
         return frozenset(spec.required_lines)

@@ -446,15 +446,25 @@ class _TableReader:
             self.table.columns = {spec.row_column}
 
 
-def _title_hits(prof: Profile, grids: dict[str, Grid]) -> list[tuple[str, int, int, TableSpec, str]]:
-    hits = []
+def _title_candidates(grids: dict[str, Grid]) -> list[tuple[str, int, int, str]]:
+    """Cells that may be a table title: short text with 表 in it, a header row below (a 目录 line has none)."""
+    found = []
     for sheet, grid in grids.items():
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
-                spec = prof.match_title(value) if isinstance(value, str) else None
-                if spec and _confirmed(grid, r):
-                    hits.append((sheet, r, c, spec, str(value).strip()))
-                    break
+                if isinstance(value, str) and "表" in value and len(value) <= 80 and _confirmed(grid, r):
+                    found.append((sheet, r, c, value))
+    return found
+
+
+def _title_hits(prof: Profile, candidates) -> list[tuple[str, int, int, TableSpec, str]]:
+    hits, rows = [], set()
+    for sheet, r, c, value in candidates:
+        if (sheet, r) in rows:
+            continue  # one title per row
+        if spec := prof.match_title(value):
+            hits.append((sheet, r, c, spec, value.strip()))
+            rows.add((sheet, r))
     return hits
 
 
@@ -463,13 +473,14 @@ def _confirmed(grid: Grid, r: int) -> bool:
     return any(_is_header_row(row) for row in grid[r + 1:r + 8])
 
 
-def detect_profile(grids: dict[str, Grid]) -> tuple[Profile, str]:
+def detect_profile(grids: dict[str, Grid], candidates=None) -> tuple[Profile, str]:
     """The family whose titles and header words the workbook shows most; with its evidence."""
+    candidates = _title_candidates(grids) if candidates is None else candidates
     words = {fold(v) for grid in grids.values() for row in grid[:60] for v in row if isinstance(v, str) and v.strip()}
     text = "".join(sorted(words))
     best = None
     for prof in all_profiles():
-        roles = {h[3].key for h in _title_hits(prof, grids)}
+        roles = {h[3].key for h in _title_hits(prof, candidates)}
         standard = [k for k in roles if k in prof.roles]
         clues = [e for e in prof.evidence if e in text]
         score = (len(standard), len(clues))
@@ -485,12 +496,13 @@ def detect_profile(grids: dict[str, Grid]) -> tuple[Profile, str]:
 
 def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> ReadPackage:
     """All tables of a family found in the sheets (in workbook order)."""
+    candidates = _title_candidates(grids)
     if profile_name:
         prof = profile(profile_name)
         evidence = f"按{prof.title}格式读取（--profile {profile_name}）"
     else:
-        prof, evidence = detect_profile(grids)
-    hits = _title_hits(prof, grids)
+        prof, evidence = detect_profile(grids, candidates)
+    hits = _title_hits(prof, candidates)
     package = ReadPackage({}, profile=prof.name, evidence=evidence)
     readers: dict[str, _TableReader] = {}
     last: _TableReader | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # a numeral is an ordinal only with its bracket or separator: 一般公共预算 keeps its 一
 _ORDINAL = re.compile(r"^(\([一二三四五六七八九十]+\)[、.．]?|[一二三四五六七八九十]+[、.．]|\(?\d+\)[、.．]?|\d+[、.．]|其中[:：]?)")
@@ -14,18 +15,27 @@ def fold(text: object) -> str:
     """NFKC, no white space, no quotes: how two spellings of the same header are compared."""
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    return _fold(text) if isinstance(text, str) else _fold(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return "".join(folded.split())
 
 
-def fold_label(text: object) -> str:
-    """A fixed-row label without its ordinal prefix (一、 / (一) / 1. / 其中：)."""
-    label = fold(text)
+@lru_cache(maxsize=1 << 14)
+def _fold_label(label: str) -> str:
     previous = None
     while previous != label:
         previous = label
         label = _ORDINAL.sub("", label, count=1)
     return label
+
+
+def fold_label(text: object) -> str:
+    """A fixed-row label without its ordinal prefix (一、 / (一) / 1. / 其中：)."""
+    return _fold_label(fold(text))
 
 
 # Header names of other layouts that mean one of ours (all folded).

@@ -91,7 +91,8 @@ class ReadTable:
 
     def is_empty(self) -> bool:
         """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py)."""
-        body = {row for (row, _), c in self.cells.items() if row and row in self.codes() and c.value is not None}
+        codes = set(self.codes())
+        body = {row for (row, _), c in self.cells.items() if row in codes and c.value is not None}
         return is_empty(self.spec.kind == "hierarchy", (c.value for c in self.cells.values()), len(body))
 
     def codes(self) -> list[str]:
