@@ -17,6 +17,7 @@ from conftest import DATA
 
 CASES = {p.name[:2]: p for p in sorted((DATA / "realworld").iterdir()) if p.is_dir()}
 BUDGET_CASES = ("01", "02", "04", "05", "06")
+ALL_CASES = ("01", "02", "03", "04", "05", "06")  # 03 is a 决算
 _NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
@@ -27,7 +28,9 @@ def load(case: str) -> dict:
 def _header_rows(columns: list[str]) -> list[list[str | None]]:
     paths = [c.split("-") for c in columns]
     paths = [[part.split("#")[0] if part.endswith(("#2", "#3")) else part for part in p] for p in paths]
-    unnamed = [c.endswith("#2") and "-" not in c for c in columns]
+    # "项目名称#2" right after "项目名称": the second, unnamed level of one label column; "决算数#2" in a
+    # second panel is printed with its own header
+    unnamed = [c.endswith("#2") and "-" not in c and i > 0 and columns[i - 1] == c[:-2] for i, c in enumerate(columns)]
     depth = max(len(p) for p in paths)
     rows: list[list[str | None]] = [[None] * len(paths) for _ in range(depth)]
     for c, path in enumerate(paths):

@@ -35,6 +35,13 @@ LABELLED = {
     "05": ("jiangsu",
            [("BD807", "一般行政事务管理")],  # 项 name word order swapped
            [("BD810", "16.93%")]),  # shares forced to add up to 100%
+    "03": ("final",  # the 部门决算 of a department founded that year
+           [("BD812", "增长100.00%")] * 4  # growth from a zero base (收入支出总计, 财政拨款, 一般公共预算, 机关运行经费)
+           + [("BD814", "完成年初预算"),  # 完成年初预算 with 年初预算 0 (the rate is of the 全年预算)
+              ("BD813", "仍保留该表格式"), ("BD813", "仍保留该表格式")],  # the template's instruction left under two tables
+           [("BD107", "302"),  # 302 printed 10.23, its 款 sum to 10.22
+            ("BD150", "人员经费与公用经费"), ("BD817", "105.58"),  # 95.36 + 10.23 = 105.59 vs 105.58, in the tables and the text
+            ("BD810", "9.55%")]),  # shares forced to add up to 100%
     "06": ("shanghai",
            [("BD809", "比2026年预算"), ("BD809", "比2026年预算"), ("BD809", "比2026年预算"),  # wrong base year
             ("BD809", "与2026年预算"), ("BD809", "与2026年预算"),
@@ -68,7 +75,7 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-@pytest.mark.parametrize("case", realworld.BUDGET_CASES)
+@pytest.mark.parametrize("case", realworld.ALL_CASES)
 def test_realworld_package_finds_its_labelled_inconsistencies_and_nothing_else(case, variant, tmp_path):
     family, real, rounding = LABELLED[case]
     report = _check(realworld.build(case, tmp_path / f"{case}.xlsx", **VARIANTS[variant]))
@@ -83,7 +90,13 @@ def test_realworld_package_finds_its_labelled_inconsistencies_and_nothing_else(c
     assert report.outcome == ("不通过" if real else "通过")
 
 
-@pytest.mark.parametrize("case", ("04", "06"))
+def test_final_accounts_copied_purpose_is_noticed(tmp_path):
+    report = _check(realworld.build("03", tmp_path / "03.xlsx"))
+    copied = [f for f in report.findings if f.rule == "BD816"]
+    assert len(copied) == 1 and "住房公积金" in copied[0].message and "事业单位医疗" in copied[0].message
+
+
+@pytest.mark.parametrize("case", ("03", "04", "06"))
 def test_statement_given_as_docx_is_checked_the_same(case, tmp_path):
     _, real, rounding = LABELLED[case]
     book = realworld.build(case, tmp_path / f"{case}.xlsx", statement="none")

@@ -18,6 +18,7 @@ from budget_disclosure.layout.tables import TableSpec
 from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadTable
 
 HALF_CENT = Decimal("0.005")
+CODED_KINDS = ("hierarchy", "panels")  # tables of 科目 rows: a code they do not list is zero
 Ref = tuple[str, str, str]  # (table key, row key, canonical column name)
 
 
@@ -117,7 +118,8 @@ class CheckContext:
         a fixed-row table does not list when it lists 类 at all."""
         key, row, column = ref
         t = self.package.tables.get(key)
-        if t is not None and (not column or column in t.columns) and (row in t.rows or t.spec.kind == "hierarchy"):
+        coded = t is not None and t.spec.kind in CODED_KINDS
+        if t is not None and (not column or column in t.columns) and (row in t.rows or coded and row.isdigit()):
             return None  # the common case, first
         spec = self.spec(key)
         title = spec.title if spec else key
@@ -126,8 +128,10 @@ class CheckContext:
         if column and column not in t.columns:
             printed = column in t.spec.names and column not in t.spec.optional
             return f"{title}无“{column}”列", printed
-        if t.spec.kind == "hierarchy" or row in t.rows:
+        if row in t.rows or coded and row.isdigit():
             return None
+        if coded and row == "":
+            return f"{title}无“合计”行", t.spec.kind == "hierarchy"
         if is_class_key(row) and any(is_class_key(k) for k in t.rows):
             return None
         return f"{title}无“{row or '合计'}”行", row in required_lines(t.spec)
@@ -178,18 +182,20 @@ class CheckContext:
         row = t.rows.get(row_key) if t else None
         if row_key == "":
             label = "合计"
-        elif t is not None and t.spec.kind == "hierarchy":
+        elif t is not None and t.spec.kind in CODED_KINDS and row_key.isdigit():
             label = f"{row_key} {row.label}".strip() if row else row_key
         else:
             label = row.label if row and row.label else row_key
         where = _short(spec.sheet if spec else key) if with_table else ""
-        shown = "" if t is not None and t.spec.kind == "row" and t.spec.row_column == column else column
+        shown = "" if t is not None and t.spec.kind == "row" and t.spec.row_column == column else (
+            spec.shown_name(column) if spec else column)
         return f"{where}“{label}”{shown}"
 
     def _part_name(self, total: Ref, part: Ref) -> str:
         """Shortest unambiguous name of a part relative to the total it adds up to."""
         if part[:2] == total[:2]:
-            return part[2]
+            spec = self.spec(part[0])
+            return spec.shown_name(part[2]) if spec else part[2]
         return self.describe(part, part[0] != total[0])
 
     # -- findings -------------------------------------------------------------------------------
@@ -267,6 +273,21 @@ class CheckContext:
 
     def equal(self, left: Ref, right: Ref, what: str = "") -> Finding | None:
         return self.sum_check(left, [right], what or f"{self.describe(left)}应等于{self.describe(right)}")
+
+    def balance(self, left: list[Ref], right: list[Ref], what: str) -> Finding | None:
+        """Σ left = Σ right (年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余), rounding-aware."""
+        if not self.applicable([*left, *right]):
+            return None
+        a = sum((self.value(r) for r in left), ZERO)
+        b = sum((self.value(r) for r in right), ZERO)
+        if a == b:
+            return None
+        show = self._shown(left[0][0])
+        rounding = abs(a - b) <= self.half_units([*left, *right])
+        message = f"{'尾差：' if rounding else ''}{what}：左边 {show(a)}，右边 {show(b)}，差 {show(a - b)}"
+        cells = [self.address(r) for r in [*left, *right] if not self.is_blank(r)] or [self.address(left[0])]
+        return self.finding(left[0][0], message, cells, ROUNDING if rounding else None, expected=b, actual=a,
+                            difference=a - b)
 
     def at_most(self, part: Ref | list[Ref], whole: Ref, what: str) -> Finding | None:
         """Σ part ≤ whole (a part of spending cannot exceed the spending it is part of)."""

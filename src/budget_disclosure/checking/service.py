@@ -15,6 +15,7 @@ from budget_disclosure.checking.suspects import assign_suspects
 from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
+from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET, PACKAGE_INPUTS
 from budget_disclosure.layout.canonical import exact_values
@@ -25,6 +26,7 @@ from budget_disclosure.xlio.meta import META_SHEET
 from budget_disclosure.xlio.port import WorkbookPort
 
 FINDINGS_SHEET = "校验结果"
+TEXT_RULES = ("BD7", "BD8")  # the rules on the 情况说明 and the other parts of the package
 ACK_SHEET = "出错说明"
 FLAGS_SHEET = "_bd_flags"
 NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET,
@@ -137,6 +139,12 @@ def _without_unread(package: ReadPackage, findings: list[Finding]) -> tuple[list
     return kept, notes
 
 
+def prof_rules_off(package: ReadPackage) -> dict[str, str]:
+    from budget_disclosure.layout.families import profile
+
+    return profile(package.profile).rules_off
+
+
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None, profile_name: str | None = None) -> CheckReport:
     package = read_package(_grids(port), profile_name)
@@ -165,12 +173,17 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     from budget_disclosure import statement
     from budget_disclosure.xlio.package_io import read_package_texts
 
-    texts = read_package_texts(port)
+    rules = [r for r in selected(select, ignore) if r.code not in prof_rules_off(package)]
+    # the package's texts and its 情况说明 are read only when a rule selected reads them
+    reads_texts = any(r.code.startswith(TEXT_RULES) for r in rules)
+    texts = read_package_texts(port) if reads_texts else PackageTexts()
     if derived is not None:
         texts = texts_for(derived, texts)
     statement_note = ""
     columns: dict[int, int] = {}
-    if statement_docx is not None:
+    if not reads_texts:
+        paragraphs, where = [], NARRATIVE_SHEET
+    elif statement_docx is not None:
         paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
     else:
         table_sheets = {s for t in package.tables.values() for s in t.sheets}
@@ -191,9 +204,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         context.notes.append(statement_note)
     findings: list[Finding] = []
     rules_run = []
-    for rule in selected(select, ignore):
-        if rule.code in context.profile.rules_off:
-            continue
+    for rule in rules:
         context.rule = rule
         rules_run.append(rule.code)
         findings.extend(f for f in rule.check(context) if f is not None)

@@ -49,9 +49,10 @@ class Identity:
     basis: str
     total: CellPattern
     parts: tuple[CellPattern, ...]
-    relation: str = "sum"  # "sum": total = Σ parts; "at_most": Σ parts ≤ total
+    relation: str = "sum"  # "sum": total = Σ parts; "at_most": Σ parts ≤ total; "balance": total + Σ plus = Σ parts
     columns: tuple[str, ...] = ()  # repeat for each column (replacing every pattern's column)
     rows: tuple[str, ...] = ()  # the rows a wildcard stands for, when not all
+    plus: tuple[CellPattern, ...] = ()  # "balance": more cells on the total's side
 
 
 @dataclass(frozen=True)
@@ -132,20 +133,24 @@ def required_lines(spec: TableSpec) -> frozenset[str]:
     return frozenset()
 
 
-def _column(text: str) -> tuple[str, Column]:
-    name, _, kind = text.partition(":")
-    return name, Column(_KINDS[kind or "amount"], 14 if not kind else 30)
+def _column(text: str) -> tuple[str, str, Column]:
+    """"收入预算数=决算数:amount": canonical name, the name the family prints, kind."""
+    named, _, kind = text.partition(":")
+    name, _, shown = named.partition("=")
+    return name, shown or name, Column(_KINDS[kind or "amount"], 14 if not kind else 30)
 
 
 def _table(key: str, raw: dict, family: str) -> TableSpec:
     columns = [_column(c) for c in raw.get("columns", [])]
-    names = tuple(n for n, _ in columns)
+    names = tuple(n for n, _, _ in columns)
     sides = tuple((names.index(s["label"]), tuple(names.index(a) for a in s["amounts"])) for s in raw.get("sides", []))
     lines = tuple(s.get("lines", "") for s in raw.get("sides", [])) or tuple(raw.get("lines", ()))
-    header = (("序号", *names),)
+    header = tuple(tuple(r) for r in raw["header"]) if "header" in raw else (("序号", *(s for _, s, _ in columns)),)
     return TableSpec(
         key=key, sheet=raw.get("sheet", raw["title"]), title=raw["title"], header=header,
-        columns=tuple(c for _, c in columns), names=names, sides=sides, hierarchy=raw.get("hierarchy", ""),
+        columns=tuple(c for _, _, c in columns), names=names, sides=sides, hierarchy=raw.get("hierarchy", ""),
+        shown=tuple((n, shown) for n, shown, _ in columns if shown != n),
+        fixed_rows=tuple(tuple(r) for r in raw.get("fixed_rows", ())),
         title_keywords=tuple(raw.get("match", ())), title_exclude=tuple(raw.get("exclude", ())),
         shape=raw.get("shape", ""), lines=lines,
         aliases=tuple((fold(k), v) for k, v in raw.get("aliases", {}).items()),
@@ -159,7 +164,8 @@ def _table(key: str, raw: dict, family: str) -> TableSpec:
 def _identity(raw: dict) -> Identity:
     return Identity(raw["title"], raw.get("basis", ""), CellPattern.parse(raw["total"]),
                     tuple(CellPattern.parse(p) for p in raw["parts"]), raw.get("relation", "sum"),
-                    tuple(raw.get("columns", ())), tuple(raw.get("rows", ())))
+                    tuple(raw.get("columns", ())), tuple(raw.get("rows", ())),
+                    tuple(CellPattern.parse(p) for p in raw.get("plus", ())))
 
 
 def _load(name: str) -> Profile:

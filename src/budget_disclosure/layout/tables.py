@@ -76,6 +76,10 @@ class TableSpec:
     optional: tuple[str, ...] = ()  # columns only some editions of the family print
     required_lines: tuple[str, ...] | None = None  # None: every fixed row of the spec
     family: str = "hebei"
+    shown: tuple[tuple[str, str], ...] = ()  # canonical column → the name this family prints (决算数)
+
+    def shown_name(self, column: str) -> str:
+        return dict(self.shown).get(column, column)
 
     @property
     def kind(self) -> str:

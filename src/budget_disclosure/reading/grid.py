@@ -117,6 +117,8 @@ class _TableReader:
         if spec.money_unit:
             self._set_unit(spec.money_unit, None)
         self.mapping: dict[int, str] = {}  # grid column → canonical column
+        self.panels: list[dict[str, int]] = []  # "panels": canonical column → grid column, per panel
+        self.row_lines: dict[int, str] = {}  # "row" with row_column "*": grid column → its line
         self.parts: dict[int, str] = {}  # grid column → 类/款/项
         self.header_texts: set[str] = set()
         self.used_lines: dict[int, set[str]] = {}
@@ -194,6 +196,7 @@ class _TableReader:
         names = list(spec.names)
         mapping: dict[int, str] = {}
         parts: dict[int, str] = {}
+        self.panels = []
         for c, path in enumerate(paths):
             if not path:
                 continue
@@ -203,9 +206,24 @@ class _TableReader:
             if leaf in ("类", "款", "项") and spec.hierarchy:
                 parts[c] = leaf
                 continue
+            if spec.kind == "row" and spec.row_column == "*" and leaf in names:
+                mapping[c] = leaf  # the leaf is the column (预算数 / 决算数), the path above it the line
+                line = self._line_of(path[:-1])
+                if line is not None:
+                    self.row_lines[c] = line
+                continue
             candidates = ["".join(path), "".join(path[-2:]), path[0] + leaf, leaf]
-            if (name := self._column_name(candidates, names, set(mapping.values()))) is not None:
+            taken = set(mapping.values()) if spec.kind != "panels" else set(self.panels[-1]) if self.panels else set()
+            if (name := self._column_name(candidates, names, taken)) is None and spec.kind == "panels":
+                name = self._column_name(candidates, names, set())
+                if name is not None:
+                    self.panels.append({})  # the same column again: the next panel starts
+            if name is not None:
                 mapping[c] = name
+                if spec.kind == "panels":
+                    if not self.panels:
+                        self.panels.append({})
+                    self.panels[-1][name] = c
         if numbers and len(numbers) == len(spec.columns) and spec.family == "hebei":
             mapping = {c: spec.names[numbers[c] - 1] for c in sorted(numbers)}
         elif numbers and spec.family == "hebei" and len(numbers) == len(spec.amount_columns):
@@ -219,6 +237,18 @@ class _TableReader:
                    and not (spec.columns[i].kind == CODE and self.parts)]
         if missing:
             self.table.column_problems.append("找不到列：" + "、".join(missing))
+
+    def _line_of(self, path: list[str]) -> str | None:
+        """The canonical line a header path names (without its 预算数 / 决算数 leaf)."""
+        if not path or not self.spec.lines:
+            return None
+        vocab = vocabulary(self.spec.lines[0])
+        for candidate in dict.fromkeys(["".join(path[-2:]), path[-1], "".join(path)]):
+            own = dict(self.spec.aliases).get(candidate)
+            key = own or vocab.key(fold_label(candidate))
+            if key is not None:
+                return key
+        return None
 
     def _column_name(self, candidates: list[str], names: list[str], taken: set[str]) -> str | None:
         """Most specific candidate first; a header that is a canonical name is taken as it is,
@@ -238,7 +268,8 @@ class _TableReader:
         if not any(v not in (None, "") for v in row):
             return
         texts = {fold(v) for v in row if v not in (None, "")}
-        if (texts and texts <= self.header_texts) or "栏次" in texts or _column_numbers(row) is not None:
+        if (texts and texts <= self.header_texts and not _is_total_only(row)) or "栏次" in texts or \
+                _column_numbers(row) is not None:
             return  # a header repeated on a page break
         first = next((v for v in row if v not in (None, "")), None)
         if isinstance(first, str) and fold(first).startswith(("注", "(无", "（无", "说明")):
@@ -257,6 +288,9 @@ class _TableReader:
             self._grouped_row(sheet, r, row)
         elif kind == "row":
             self._single_row(sheet, r, row)
+        elif kind == "panels":
+            for panel in self.panels:
+                self._panel_row(sheet, r, row, panel)
 
     def _cell(self, sheet: str, r: int, c: int, value: object) -> ReadCell | None:
         address = Address(sheet, r + 1, c + 1)
@@ -332,6 +366,29 @@ class _TableReader:
         cells = [(n, r, c, row[c]) for c, n in self.mapping.items()
                  if spec.columns[spec.names.index(n)].kind == AMOUNT and c < len(row)]
         self._store(code, ReadRow(code, code, label, address, code_addr, label_addr), cells)
+
+    def _panel_row(self, sheet: str, r: int, row: list[object], panel: dict[str, int]) -> None:
+        """One panel of a table printed in panels side by side: a 类-款 row, or the panel's total line."""
+        spec = self.spec
+        names = {spec.columns[spec.names.index(n)].kind: n for n in panel}
+        code_col, name_col = panel.get(names.get(CODE, "")), panel.get(names.get(NAME, ""))
+        get = lambda c: row[c] if c is not None and c < len(row) else None  # noqa: E731
+        code, label = normalize_code(get(code_col)), str(get(name_col) or "").strip()
+        amounts = [(n, r, c, row[c]) for n, c in panel.items() if spec.columns[spec.names.index(n)].kind == AMOUNT
+                   and c < len(row)]
+        if not code and not label:
+            return
+        if code and _CODE.match(code):
+            code_addr = Address(sheet, r + 1, code_col + 1)
+            label_addr = Address(sheet, r + 1, name_col + 1) if name_col is not None else None
+            self._store(code, ReadRow(code, code, label, code_addr, code_addr, label_addr), amounts)
+            return
+        key = vocabulary(spec.lines[0]).key(fold_label(label)) if spec.lines else None
+        addr = Address(sheet, r + 1, (name_col if name_col is not None else code_col or 0) + 1)
+        if key is None:
+            self.table.unmatched_labels.append((label or str(get(code_col)), addr))
+            return
+        self._store(key, ReadRow(key, "", label, addr, None, addr), amounts)
 
     def _split_code(self, parts: dict[str, str]) -> str:
         lei, kuan, xiang = parts.get("类", ""), parts.get("款", ""), parts.get("项", "")
@@ -433,7 +490,12 @@ class _TableReader:
         first = min(self.mapping) if self.mapping else 0
         for c, name in sorted(self.mapping.items()):
             value = row[c] if c < len(row) else None
-            if spec.row_column is not None:  # the columns are lines
+            if spec.row_column == "*":  # each column is a (line, 预算数/决算数) pair
+                if c not in self.row_lines:
+                    continue
+                key, column = self.row_lines[c], name
+                self.table.rows.setdefault(key, ReadRow(key, "", key, Address(sheet, r + 1, c + 1)))
+            elif spec.row_column is not None:  # the columns are lines
                 key, column = name, spec.row_column
                 self.table.rows.setdefault(key, ReadRow(key, "", name, Address(sheet, r + 1, c + 1)))
             else:
@@ -442,7 +504,7 @@ class _TableReader:
             cell = self._cell(sheet, r, c, value)
             if cell is not None:
                 self.table.cells[(key, column)] = cell
-        if spec.row_column is not None:
+        if spec.row_column is not None and spec.row_column != "*":
             self.table.columns = {spec.row_column}
 
 

@@ -93,12 +93,12 @@ class ReadTable:
         """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py)."""
         codes = set(self.codes())
         body = {row for (row, _), c in self.cells.items() if row in codes and c.value is not None}
-        return is_empty(self.spec.kind == "hierarchy", (c.value for c in self.cells.values()), len(body))
+        return is_empty(self.spec.kind in ("hierarchy", "panels"), (c.value for c in self.cells.values()), len(body))
 
     def codes(self) -> list[str]:
-        if self.spec.kind != "hierarchy":
+        if self.spec.kind not in ("hierarchy", "panels"):
             return []
-        return [k for k in self.rows if k]
+        return [k for k in self.rows if k.isdigit()]
 
     @property
     def cells_read(self) -> int:

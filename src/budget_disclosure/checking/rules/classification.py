@@ -13,7 +13,7 @@ CODED_TABLES = ("T2", "T3", "T5", "T6", "T7", "T8", "X1", "X2", "X3")
 
 def _coded(ctx):
     """The 类-款-项 tables read (a family may print a table of the same role as fixed lines)."""
-    return (t for t in ctx.tables(*CODED_TABLES) if t.spec.kind == "hierarchy")
+    return (t for t in ctx.tables(*CODED_TABLES) if t.spec.kind in ("hierarchy", "panels"))
 
 
 def _kind(table) -> str:

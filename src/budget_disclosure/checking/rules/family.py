@@ -38,7 +38,7 @@ def _ref(pattern: CellPattern, row: str | None, column: str | None) -> tuple[str
 def evaluate(ctx, identity: Identity):
     """A wildcard in the total: the identity holds on each row; only in the parts: the total is
     their sum over every row."""
-    patterns = [identity.total, *identity.parts]
+    patterns = [identity.total, *identity.plus, *identity.parts]
     if any(p.table not in ctx.profile.tables for p in patterns):
         return
     per_row = identity.total.row in WILDCARDS
@@ -51,7 +51,10 @@ def evaluate(ctx, identity: Identity):
             else:
                 parts = [_ref(p, r, column) for p in identity.parts
                          for r in ((rows or []) if p.row in WILDCARDS else (None,))]
-            if identity.relation == "at_most":
+            if identity.relation == "balance":
+                left = [total] + [_ref(p, row, column) for p in identity.plus]
+                yield ctx.balance(left, parts, f"{identity.title}（{ctx.describe(total)}）")
+            elif identity.relation == "at_most":
                 yield ctx.at_most(parts, total, f"{identity.title}（{ctx.describe(total)}）")
             else:
                 yield ctx.sum_check(total, parts, f"{identity.title}（{ctx.describe(total)}）")

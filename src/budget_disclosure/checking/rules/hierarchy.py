@@ -42,7 +42,7 @@ def hierarchy_rollup(ctx):
     各格分别四舍五入，故 |差| ≤ 0.005×(参与的印出数个数) 记为尾差（提示信息），超过即为错误。
     失败示例：支出总表 人大事务 合计 1750.62，其下各项之和 1750.57。
     通过示例：基本支出表 302 印 352.85，各款之和 352.86 —— 尾差 0.01（各款分别舍入），不是错误。"""
-    for t in (t for t in ctx.tables(*HIERARCHY_TABLES) if t.spec.kind == "hierarchy"):
+    for t in (t for t in ctx.tables(*HIERARCHY_TABLES) if t.spec.kind in ("hierarchy", "panels")):
         codes = t.codes()
         amount_columns = [t.spec.names[i] for i in t.spec.amount_columns if t.spec.names[i] in t.columns]
         for parent in ["", *[c for c in codes if len(c) < 7]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budget_disclosure.checking.findings import ERROR, ROUNDING
+from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
 from budget_disclosure.checking.narrative_facts import NUMBER, UNIT, mask_quoted, sentences, to_wan
 from budget_disclosure.checking.narrative_paths import FUNCTIONAL_TABLES, decimals, functional_names, rounded, subjects
 from budget_disclosure.checking.registry import rule
@@ -134,7 +134,8 @@ def _rate_slack(base: Decimal, now: Decimal, base_places: int, now_places: int) 
     return (dn / abs(base) + abs(now) * db / (base * base)) * 100
 
 
-_CHANGE_RATE = re.compile(r"(?:与上年(?:预算)?(?:数)?相比|比上年(?:预算)?|较上年(?:预算)?|(?:比|较)\d{4}年(?:预算)?)"
+_CHANGE_RATE = re.compile(r"(?:与上年(?:预算)?(?:数)?相比|比上年(?:预算)?|较上年(?:预算)?|(?:比|较)\d{4}年(?:度)?(?:预算|决算)?|"
+                          r"与\d{4}年(?:度)?(?:预算|决算)?(?:数)?相比)"
                           r"[，,]?[^。；;，,]{0,16}?(增加|减少)" + NUMBER + r"万元[，,](增长|增加|减少|下降)" + NUMBER + r"%")
 
 
@@ -177,12 +178,12 @@ _COMPARED_YEAR = re.compile(r"(?:比|较|与)(\d{4})年(?:度)?(?:当年)?(?:预
 
 @rule("BD809", "comparison-year", ERROR, "比较的年度应为预算年度的上一年")
 def comparison_year(ctx):
-    """依据：部门预算说明“比上年增减”，比较的是上一年度（财预〔2016〕143号：说明增减变化）。2026 年预算写
+    """依据：部门预算（决算）说明“比上年增减”，比较的是上一年度（财预〔2016〕143号：说明增减变化）。2026 年预算写
     “比2026年预算增加……”“与2026年预算持平”，比较年度错了。
     失败示例：2026 年预算说明“财政拨款收入9628.22万元，比2026年预算增加793.14万元”。
     通过示例：“比2025年预算执行数减少1.07%”。"""
     year = ctx.year
-    if year is None or ctx.profile.document != "预算":
+    if year is None:
         return
     for row, text in _paragraphs(ctx):
         for sentence in sentences(text):
@@ -193,7 +194,7 @@ def comparison_year(ctx):
                                       [ctx.statement_cell(row)], expected=str(year - 1), actual=str(compared))
 
 
-_SHARE = re.compile(NUMBER + r"万元[，,]占(“?[^，,。；;%“”]{0,12}”?[^，,。；;%\d]{0,8}?)(?:的)?" + NUMBER + r"\s*%")
+_SHARE = re.compile(NUMBER + r"万元[，,]占(“?[^，,。；;%“”\d]{0,12}”?[^，,。；;%\d]{0,8}?)(?:的)?" + NUMBER + r"\s*%")
 
 
 def _denominator(ctx, label: str, text: str, start: int) -> Decimal | None:
@@ -204,7 +205,7 @@ def _denominator(ctx, label: str, text: str, start: int) -> Decimal | None:
         key = "三公经费小计" if "三公经费小计" in t.rows else "合计" if "合计" in t.rows else None
         return t.value(key, "合计") if key else None
     if not label.strip("的"):
-        head = [m for m in re.finditer(NUMBER + r"万元[，,]其中", text[:start])]
+        head = [m for m in re.finditer(NUMBER + r"万元[，,](?:其中|主要用于以下方面|主要用于)", text[:start])]
         return to_wan(head[-1].group(1), "万元") if head else None
     return None
 
@@ -213,16 +214,21 @@ def _denominator(ctx, label: str, text: str, start: int) -> Decimal | None:
 def statement_shares(ctx):
     """依据：比重 = 该项金额 ÷ 所占总数（财预〔2016〕143号：情况说明应与公开表一致）。“占“三公”经费的z%”的总数是
     三公经费合计（不含会议费、培训费）；“合计A万元，其中：……B万元，占z%”的总数是 A。按印出位数判断舍入
-    （各项比重凑成 100% 时，最后一项差一个末位数，报尾差）。
+    （各项比重凑成 100% 时，最后一项差一个末位数，报尾差）。所列各部分合起来就是总数时，比重之和应为 100%。
     失败示例：“因公出国（境）费支出222.5万元，占“三公”经费的8.75%”——三公经费 833.60，应为 26.69%。
     通过示例：“基本支出7666.68万元，占56.17%”（本年支出合计 13649.07）。"""
     for row, text in _paragraphs(ctx):
+        groups: dict[Decimal, list[tuple[Decimal, Decimal, int]]] = {}
         for m in _SHARE.finditer(text):
             denominator = _denominator(ctx, m.group(2), text, m.start())
             if not denominator:
                 continue
             part = Decimal(m.group(1).replace(",", ""))
             stated = Decimal(m.group(3).replace(",", ""))
+            groups.setdefault(denominator, []).append((part, stated, decimals(m.group(3))))
+            wrong = _grade(stated, part / denominator * 100, decimals(m.group(3))) == ERROR
+            if wrong:
+                groups[denominator].append(None)  # a share already wrong: its sum says nothing more
             true = part / denominator * 100
             places = decimals(m.group(3))
             grade = _grade(stated, true, places)
@@ -230,3 +236,149 @@ def statement_shares(ctx):
                 what = m.group(2).strip("的") or "总数"
                 yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%",
                                   [ctx.statement_cell(row)], grade, expected=true.quantize(Decimal("0.01")), actual=stated)
+        for denominator, shares in groups.items():
+            yield _shares_add_up(ctx, row, denominator, shares)
+
+
+def _shares_add_up(ctx, row: int, denominator: Decimal, shares):
+    """Parts that make up the whole must have shares that make up 100 % (within their rounding)."""
+    if len(shares) < 2 or None in shares:
+        return None
+    parts = sum((p for p, _, _ in shares), ZERO)
+    if abs(parts - denominator) > Decimal("0.005") * (len(shares) + 1):
+        return None  # the parts listed are not the whole
+    total = sum((s for _, s, _ in shares), ZERO)
+    places = min(p for _, _, p in shares)
+    if abs(total - 100) <= Decimal(5).scaleb(-places - 1) * len(shares):
+        return None
+    listed = " + ".join(f"{s}%" for _, s, _ in shares)
+    return ctx.finding("", f"各部分合起来是总数 {denominator:,.2f}，比重之和却是 {listed} = {total}%（应为 100%）",
+                       [ctx.statement_cell(row)], expected=Decimal(100), actual=total)
+
+
+_COMPLETION = re.compile(r"(年初预算|全年预算)(?:数)?为" + NUMBER + r"万元[，,](?:全年预算(?:数)?为" + NUMBER + r"万元[，,])?"
+                         r"(?:支出)?决算(?:数)?为" + NUMBER + r"万元[，,]完成(年初预算|全年预算)(?:数)?的" + NUMBER + r"%")
+
+
+@rule("BD814", "completion-rate", ERROR, "“完成年初（全年）预算的c%”应等于决算数除以该预算数")
+def completion_rate(ctx):
+    """依据：决算说明“年初预算为A万元，全年预算为B万元，支出决算为C万元，完成年初预算的c%”：c = C ÷ A（完成全年
+    预算则 C ÷ B）；年初预算为 0 时不能写“完成年初预算的…%”（财政部部门决算公开说明格式）。按印出位数判断舍入。
+    失败示例：“年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%”（95.89% 是对全年预算）。
+    通过示例：“全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%”。"""
+    for row, text in _paragraphs(ctx):
+        for m in _COMPLETION.finditer(text):
+            first, whole, spent = m.group(2), m.group(3), m.group(4)
+            basis, rate = m.group(5), Decimal(m.group(6))
+            amounts = {m.group(1): Decimal(first.replace(",", ""))}
+            if whole:
+                amounts["全年预算"] = Decimal(whole.replace(",", ""))
+            base, done = amounts.get(basis), Decimal(spent.replace(",", ""))
+            where = [ctx.statement_cell(row)]
+            if base is None:
+                continue
+            if base == ZERO:
+                other = next((v for k, v in amounts.items() if k != basis and v), None)
+                hint = f"（{rate}% 是决算数对{'全年预算' if basis == '年初预算' else '年初预算'} {other} 的比例）" if other and \
+                    _grade(rate, done / other * 100, decimals(m.group(6))) is None else ""
+                yield ctx.finding("", f"{basis}为 0，不能写“完成{basis}的{m.group(6)}%”{hint}", where)
+                continue
+            true = done / base * 100
+            grade = _grade(rate, true, decimals(m.group(6)))
+            if grade is not None:
+                yield ctx.finding("", f"完成{basis}的比例写 {m.group(6)}%，按 {done} ÷ {base} 应为 {true:.2f}%", where, grade,
+                                  expected=true.quantize(Decimal("0.01")), actual=rate)
+
+
+_ITEM_RATE = re.compile(r"全年预算(?:数)?为" + NUMBER + r"万元[，,](?:支出)?决算(?:数)?为" + NUMBER + r"万元[，,]完成全年预算(?:数)?的"
+                        + NUMBER + r"%")
+
+
+@rule("BD815", "item-completion-rate", ERROR, "各项“完成全年预算数的c%”应等于决算数除以全年预算数")
+def item_completion_rate(ctx):
+    """依据：决算说明逐项写“全年预算为B万元，支出决算为C万元，完成全年预算数的c%”：c = C ÷ B。按印出位数判断舍入。
+    失败示例：“全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的96.69%”（应为 98.69%）。
+    通过示例：“全年预算为2.23万元，支出决算为2.22万元，完成全年预算数的99.55%”。"""
+    for row, text in _paragraphs(ctx):
+        for m in _ITEM_RATE.finditer(text):
+            if text[max(0, m.start() - 12):m.start()].find("年初预算") >= 0:
+                continue  # BD814 reads that sentence
+            whole, done, rate = (Decimal(m.group(i).replace(",", "")) for i in (1, 2, 3))
+            if whole == ZERO:
+                yield ctx.finding("", f"全年预算为 0，不能写“完成全年预算数的{m.group(3)}%”", [ctx.statement_cell(row)])
+                continue
+            true = done / whole * 100
+            grade = _grade(rate, true, decimals(m.group(3)))
+            if grade is not None:
+                yield ctx.finding("", f"完成全年预算数的比例写 {m.group(3)}%，按 {done} ÷ {whole} 应为 {true:.2f}%",
+                                  [ctx.statement_cell(row)], grade, expected=true.quantize(Decimal("0.01")), actual=rate)
+
+
+TEMPLATE_PHRASES = ("仍保留该表格式", "并在本表下方作下述说明", "按上述格式依次说明", "（此处填写", "(此处填写", "请填写",
+                    "XX万元", "××万元", "xx万元", "如无此项", "填报说明")
+
+
+@rule("BD813", "template-text-left", ERROR, "表下注释或说明中不应留有模板的填写提示")
+def template_text_left(ctx):
+    """依据：公开模板中给编制人的提示（“无……的，仍保留该表格式，并在本表下方作下述说明：”“按上述格式依次说明到各项级科目”
+    “XX万元”等）不是公开内容，应在公开前删去（《地方预决算公开操作规程》（财预〔2016〕143号）：公开内容应准确）。
+    失败示例：政府性基金决算表下印着“无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：”。
+    通过示例：表下只有“说明：本部门本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。”"""
+    for t in ctx.package.tables.values():
+        hit = next((p for p in TEMPLATE_PHRASES if p in t.note), None)
+        if hit:
+            yield ctx.finding(t.key, f"{t.spec.title}的表下文字留有模板的填写提示“{hit}”：“{t.note[:60]}”",
+                              [t.note_address or t.title])
+    for row, text in ctx.paragraphs:
+        hit = next((p for p in TEMPLATE_PHRASES if p in text), None)
+        if hit:
+            yield ctx.finding("", f"说明中留有模板的填写提示“{hit}”：“{text[:50]}”", [ctx.statement_cell(row)])
+
+
+_PURPOSE = re.compile(r"主要用于[：:]?([^。]+)。")
+
+
+@rule("BD816", "copied-purpose", WARNING, "逐项说明的“主要用于”不应照抄上一项")
+def copied_purpose(ctx):
+    """依据：逐项说明各项级科目的用途（财政部部门决算公开说明格式）。与上一项一字不差、且写的正是上一项科目的内容，
+    多半是复制后忘了改。
+    失败示例：“住房公积金（项）。主要用于：事业单位医疗保险支出”，照抄了上一项“事业单位医疗（项）”的用途。
+    通过示例：两项用途相同但都与各自科目相符（如两项都是“退休人员支出”）时不提示。"""
+    names = _names(ctx)
+    previous = None
+    for row, text in _paragraphs(ctx):
+        found = next((s for s in subjects(text, names) if s.code), None) if names else None
+        purpose = _PURPOSE.search(text, found.end) if found else None
+        if found is None or purpose is None:
+            continue
+        what = purpose.group(1).strip()
+        if previous and previous[1] == what and previous[0] != found.code:
+            earlier = names.get(previous[0], "")
+            mine = names.get(found.code, "")
+            if earlier and earlier in what and mine not in what:
+                yield ctx.finding("", f"“{found.text}”的用途“{what}”与上一项（{previous[0]} {earlier}）完全相同，"
+                                  f"写的是上一项的内容", [ctx.statement_cell(row)])
+        previous = (found.code, what)
+
+
+_PARTS = re.compile(NUMBER + r"万元[。，,；;]?\s*其中[：:](.{0,200}?)(?:。|$)")
+
+
+@rule("BD817", "listed-parts-rounding", ROUNDING, "“其中”列出的各部分与总数相差舍入")
+def listed_parts_rounding(ctx):
+    """依据：“基本支出105.58万元。其中：人员经费95.36万元……公用经费10.23万元”：各部分是总数的分解，之和应等于
+    总数；只差各数分别舍入的范围时报尾差（部分之和差得更多时，说明列的只是其中几项，不作判断）。
+    失败示例：105.58 ≠ 95.36 + 10.23 = 105.59，差 0.01，报尾差。
+    通过示例：“本年支出合计307.82万元，其中：基本支出105.58万元……项目支出202.24万元”。"""
+    for row, text in _paragraphs(ctx):
+        for m in _PARTS.finditer(text):
+            parts = [a for a in _AMOUNT.finditer(m.group(2)) if a.group(2) == "万元"]
+            if len(parts) < 2:
+                continue
+            total = to_wan(m.group(1), "万元")
+            summed = sum((to_wan(a.group(1), a.group(2)) for a in parts), ZERO)
+            places = min([decimals(m.group(1))] + [decimals(a.group(1)) for a in parts])
+            half = Decimal(5).scaleb(-places - 1) * (len(parts) + 1)
+            if total != summed and abs(total - summed) <= half:
+                yield ctx.finding("", f"尾差：{m.group(1)}万元应等于其中各部分之和 {summed}，差 {total - summed}（各数分别舍入）",
+                                  [ctx.statement_cell(row)], expected=summed, actual=total)
