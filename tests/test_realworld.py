@@ -230,3 +230,37 @@ def test_local_code_notation_is_read_and_flagged_as_non_standard(tmp_path):
     assert "30201" in report.package.tables["T6"].rows
     notes = [f for f in report.findings if f.rule == "BD509"]
     assert len(notes) == 1 and notes[0].severity != ERROR and "302-01" in notes[0].message
+
+
+def test_final_accounts_template_is_read_back_in_its_own_layout(tmp_path):
+    target = tmp_path / "决算模板.xlsx"
+    run = subprocess.run([sys.executable, "-m", "budget_disclosure", "template", "--profile", "final", "-o", str(target)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    report = _check(target)
+    assert report.package.profile == "final"
+    assert all(t.recognised for t in report.coverage.tables) and report.coverage.complete
+    from openpyxl import load_workbook
+
+    wb = load_workbook(target)
+    assert [ws["A1"].value for ws in wb.worksheets][:3] == ["收入支出决算总表", "收入决算表", "支出决算表"]
+    assert any(c.value == "使用非财政拨款结余" for c in wb.worksheets[0]["B"])
+
+
+def test_final_accounts_export_is_gated_and_titled_as_a_final_account(tmp_path):
+    import pypdf
+
+    book = realworld.build("03", tmp_path / "03.xlsx")
+    refused = subprocess.run([sys.executable, "-m", "budget_disclosure", "export", str(book), "-o", str(tmp_path / "out")],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "BD812" in refused.stdout + refused.stderr
+    forced = subprocess.run([sys.executable, "-m", "budget_disclosure", "export", str(book), "-o", str(tmp_path / "out"),
+                             "--force", "-q"], capture_output=True, text=True)
+    assert forced.returncode == 0, forced.stderr
+    out = tmp_path / "out"
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["document"] == "决算" and manifest["profile"] == "final" and manifest["forced"]
+    assert {"部门决算公开.docx", "部门决算公开.pdf", "公开表.xlsx"} <= {p.name for p in out.iterdir()}
+    pages = [p.extract_text() for p in pypdf.PdfReader(out / "部门决算公开.pdf").pages]
+    assert "2024 年部门决算信息公开" in pages[0] and "目录" in pages[0] and "收入支出决算总表" in pages[0]
+    assert any("决算年度：2024" in p and "一般公共预算财政拨款基本支出决算表" in p for p in pages)

@@ -364,9 +364,18 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from budget_disclosure.xlio.template import main as build
+    from budget_disclosure.xlio.template import build_profile_template, main as build
 
-    return build([args.output_dir])
+    name = _profile_name(args.profile)
+    if name is None or name == "hebei" and not args.output:
+        return build([args.output_dir])
+    if not args.output:
+        raise UsageError("--profile 需与 -o 输出文件同用，如 budget-disclosure template --profile final -o 决算模板.xlsx")
+    target = Path(args.output)
+    _writable_target(target, target, False)
+    _save(build_profile_template(name), target)
+    say(f"已生成{name}格式的空白工作簿：{target}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -437,9 +446,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="只显示将要做的事")
     i.set_defaults(run=cmd_addin)
 
-    p = sub.add_parser("template", parents=[common], help="重新生成 workbook_templates/ 中的模板")
+    p = sub.add_parser("template", parents=[common],
+                       help="重新生成 workbook_templates/ 中的模板；--profile 写出某种格式（如部门决算）的空白工作簿")
     p.add_argument("output_dir", nargs="?", default="workbook_templates", metavar="文件夹",
                    help="输出文件夹（默认 workbook_templates）")
+    p.add_argument("--profile", metavar="格式", help="按该格式写出空白工作簿（见 budget-disclosure profiles），如 final（部门决算）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="与 --profile 同用：输出 .xlsx 文件")
     p.set_defaults(run=cmd_template)
     return parser
 

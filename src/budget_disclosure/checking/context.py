@@ -131,6 +131,8 @@ class CheckContext:
         if row in t.rows or coded and row.isdigit():
             return None
         if coded and row == "":
+            if self.memo(f"empty:{key}", t.is_empty):
+                return None  # an empty table has no 合计 row: its total is zero, as it says
             return f"{title}无“合计”行", t.spec.kind == "hierarchy"
         if is_class_key(row) and any(is_class_key(k) for k in t.rows):
             return None

@@ -44,6 +44,7 @@ class CheckReport:
     # the units the 预算明细 names, when the package is the department's own (not one unit's)
     detail_units: dict[str, str] = field(default_factory=dict)
     coverage: Coverage | None = None
+    titled_year: int | None = None
 
     @property
     def unit(self) -> str:
@@ -54,7 +55,8 @@ class CheckReport:
 
     @property
     def year(self) -> int | None:
-        return next((t.year for t in self.package.tables.values() if t.year), None)
+        """The tables' 预算年度, else the year their titles or the 情况说明's title give."""
+        return next((t.year for t in self.package.tables.values() if t.year), None) or self.titled_year
 
     def count(self, severity: str, acknowledged: bool | None = None) -> int:
         return sum(1 for f in self.findings if f.severity == severity
@@ -216,7 +218,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     coverage = build_coverage(context)
     notes = list(package.problems) + [str(p) for p in far_cell_problems(port)] + unread_notes + context.notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
-                       derived.department.units() if derived and not derived.is_unit_package else {}, coverage)
+                       derived.department.units() if derived and not derived.is_unit_package else {}, coverage,
+                       context.year)
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from budget_disclosure.export.printable import PrintTable
+from budget_disclosure.export.printable import document_of, PrintTable
 from budget_disclosure.layout.tables import AMOUNT
 
 TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
@@ -146,10 +146,10 @@ def _text_width(section):
 def _add_table(doc, table: PrintTable, first: bool = False) -> None:
     spec = table.spec
     if first:
-        doc.add_heading("部门预算公开表", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_heading(f"部门{document_of(spec)}公开表", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading(spec.title, level=2).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _small(doc.add_paragraph(f"{table.unit_line}　　预算年度：{table.year or ''}　　单位：万元"))
-    rows = [list(r) for r in spec.header] + [["栏次"] + [str(i) for i in range(1, len(spec.columns) + 1)]]
+    _small(doc.add_paragraph(f"{table.unit_line}　　{table.year_label}：{table.year or ''}　　单位：万元"))
+    rows = [list(r) for r in spec.header] + [["栏次"] + [str(i) for i in range(1, len(spec.print_columns) + 1)]]
     rows += table.text_rows()
     grid = doc.add_table(rows=len(rows), cols=spec.width)
     grid.style = "Table Grid"
@@ -158,11 +158,11 @@ def _add_table(doc, table: PrintTable, first: bool = False) -> None:
     size = 8 if spec.landscape else 9
     for r, (row, values) in enumerate(zip(grid.rows, rows)):  # row by row: grid.cell() is O(n) each
         for c, (cell, value) in enumerate(zip(row.cells, values)):
-            amount = r >= first_body_row and c > 0 and spec.columns[c - 1].kind == AMOUNT
+            amount = r >= first_body_row and c > 0 and spec.print_columns[c - 1].kind == AMOUNT
             _cell_text(cell, value, size, right=amount)
     for r in range(len(spec.header) + 1):
         _repeat_header(grid.rows[r])
-    _widths(grid, [5.0] + [c.width for c in spec.columns], _text_width(doc.sections[-1]))
+    _widths(grid, [5.0] + [c.width for c in spec.print_columns], _text_width(doc.sections[-1]))
     for r1, c1, r2, c2 in spec.header_merges():
         first, last = grid.cell(r1 - 1, c1 - 1), grid.cell(r2 - 1, c2 - 1)
         text = first.text

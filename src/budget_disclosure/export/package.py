@@ -15,12 +15,14 @@ from budget_disclosure.checking.service import check_book
 from budget_disclosure.export.docx_out import write_docx
 from budget_disclosure.export.opendata import CSV_NAMES, write_open_data
 from budget_disclosure.export.pdf import write_pdf
+from budget_disclosure.layout.families import profile
 from budget_disclosure.export.printable import print_tables
 from budget_disclosure.export.workbook import write_values_workbook
 from budget_disclosure.xlio.atomic import write_folder_atomically
 from budget_disclosure.xlio.port import WorkbookPort
 
 WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME = "公开表.xlsx", "部门预算公开.docx", "部门预算公开.pdf", "manifest.json"
+FINAL_DOCX_NAME, FINAL_PDF_NAME = "部门决算公开.docx", "部门决算公开.pdf"  # a 决算 package
 
 
 def _where(f: Finding) -> str:
@@ -73,7 +75,7 @@ def check_out_dir(out_dir: Path) -> None:
     if not out_dir.parent.exists():
         raise OutputUnusable(f"输出文件夹的上级文件夹不存在：{out_dir.parent}")
     if out_dir.is_dir():
-        ours = {WORKBOOK_NAME, DOCX_NAME, PDF_NAME, MANIFEST_NAME, "datapackage.json"} | {
+        ours = {WORKBOOK_NAME, DOCX_NAME, PDF_NAME, FINAL_DOCX_NAME, FINAL_PDF_NAME, MANIFEST_NAME, "datapackage.json"} | {
             f"{n}.csv" for n in CSV_NAMES.values()}
         others = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
         if others:
@@ -93,9 +95,11 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
         raise ExportRefused(report.blocking, no_tables=True)
     if report.blocking and not force:
         raise ExportRefused(report.blocking)
-    tables = print_tables(report.package)
+    tables = print_tables(report.package, report.year)
     name = next((t.unit_name for t in report.package.tables.values() if t.unit_name), "")
-    title = f"{name} {report.year or ''} 年部门预算信息公开".strip()
+    document = profile(report.package.profile).document  # 预算 or 决算
+    title = f"{name} {report.year or ''} 年部门{document}信息公开".strip()
+    docx_name, pdf_name = (DOCX_NAME, PDF_NAME) if document == "预算" else (FINAL_DOCX_NAME, FINAL_PDF_NAME)
     out_dir = Path(out_dir)
     sections = statement_blocks(port, report.package, name, report.year)
     names: list[str] = []
@@ -103,8 +107,8 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
     def write_package(folder: Path) -> None:
         files = []
         for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
-                                  (DOCX_NAME, lambda p: write_docx(p, title, tables, sections)),
-                                  (PDF_NAME, lambda p: write_pdf(p, title, tables, sections))):
+                                  (docx_name, lambda p: write_docx(p, title, tables, sections)),
+                                  (pdf_name, lambda p: write_pdf(p, title, tables, sections))):
             writer(folder / file_name)
             files.append(folder / file_name)
             on_step(f"已写出 {file_name}")
@@ -116,6 +120,8 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
             "unit": report.unit,
             "year": report.year,
             "verdict": report.verdict,
+            "profile": report.package.profile,
+            "document": document,
             "forced": bool(force and report.blocking),
             "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
             "rules": report.rules_run,

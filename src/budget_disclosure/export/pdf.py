@@ -124,17 +124,17 @@ def _span_width(widths: list[float], c1: int, c2: int) -> float:
 
 def _table(table: PrintTable, styles: dict, width: float) -> list:
     spec = table.spec
-    weights = [6] + [c.width for c in spec.columns]
+    weights = [6] + [c.width for c in spec.print_columns]
     widths = [width * w / sum(weights) for w in weights]
     spans = {(r1 - 1, c1 - 1): _span_width(widths, c1 - 1, c2 - 1) for r1, c1, r2, c2 in spec.header_merges()}
     header = [[_cell(t, styles["CellCenter"], spans.get((r, c), widths[c])) for c, t in enumerate(row)]
               for r, row in enumerate(spec.header)]
     numbers = [Paragraph("栏次", styles["CellCenter"])] + [Paragraph(str(i), styles["CellCenter"])
-                                                        for i in range(1, len(spec.columns) + 1)]
+                                                        for i in range(1, len(spec.print_columns) + 1)]
     body = []
     for row in table.text_rows():
         cells = [_cell(row[0], styles["CellCenter"], widths[0], amount=True)]
-        for c, (text, column) in enumerate(zip(row[1:], spec.columns), 1):
+        for c, (text, column) in enumerate(zip(row[1:], spec.print_columns), 1):
             amount = column.kind == AMOUNT
             cells.append(_cell(text, styles["CellRight" if amount else "Cell"], widths[c], amount))
         body.append(cells)
@@ -146,7 +146,7 @@ def _table(table: PrintTable, styles: dict, width: float) -> list:
         commands.append(("SPAN", (c1 - 1, r1 - 1), (c2 - 1, r2 - 1)))
     grid.setStyle(TableStyle(commands))
     meta = Table([[Paragraph(escape(table.unit_line), styles["Meta"]),
-                   Paragraph(f"预算年度：{table.year or ''}", styles["Meta"]),
+                   Paragraph(f"{table.year_label}：{table.year or ''}", styles["Meta"]),
                    Paragraph("单位：万元", ParagraphStyle("MetaR", parent=styles["Meta"], alignment=2))]],
                  colWidths=[width * 0.5, width * 0.25, width * 0.25])
     meta.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName)]))

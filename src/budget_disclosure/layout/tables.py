@@ -86,9 +86,17 @@ class TableSpec:
         return self.shape or ("hierarchy" if self.hierarchy else "sides" if self.sides else "row")
 
     @property
+    def print_columns(self) -> tuple[Column, ...]:
+        """The columns as printed: a table in panels side by side prints its columns once per panel."""
+        if self.kind == "panels" and self.header:
+            panels = max(1, (len(self.header[0]) - 1) // max(1, len(self.columns)))
+            return self.columns * panels
+        return self.columns
+
+    @property
     def width(self) -> int:
-        """Columns including 序号."""
-        return len(self.columns) + 1
+        """Printed columns including 序号."""
+        return len(self.print_columns) + 1
 
     @property
     def amount_columns(self) -> tuple[int, ...]:

@@ -206,10 +206,11 @@ class _TableReader:
             if leaf in ("类", "款", "项") and spec.hierarchy:
                 parts[c] = leaf
                 continue
-            if spec.kind == "row" and spec.row_column == "*" and leaf in names:
-                mapping[c] = leaf  # the leaf is the column (预算数 / 决算数), the path above it the line
+            if spec.kind == "row" and spec.row_column == "*":
+                # the leaf is the column (预算数 / 决算数), the path above it the line
                 line = self._line_of(path[:-1])
-                if line is not None:
+                if line is not None and f"{line}|{leaf}" in names:
+                    mapping[c] = f"{line}|{leaf}"
                     self.row_lines[c] = line
                 continue
             candidates = ["".join(path), "".join(path[-2:]), path[0] + leaf, leaf]
@@ -232,7 +233,8 @@ class _TableReader:
         self.header_texts = {fold(v) for row in header_rows for v in row if v not in (None, "")}
         if mapping or not self.mapping:
             self.mapping, self.parts = mapping, parts
-        self.table.columns = set(self.mapping.values()) | ({spec.names[0]} if self.parts else set())
+        self.table.columns = {n.split("|", 1)[-1] for n in self.mapping.values()} | (
+            {spec.names[0]} if self.parts else set())
         missing = [n for i, n in enumerate(spec.names) if n not in self.table.columns and n not in spec.optional
                    and not (spec.columns[i].kind == CODE and self.parts)]
         if missing:
@@ -490,10 +492,8 @@ class _TableReader:
         first = min(self.mapping) if self.mapping else 0
         for c, name in sorted(self.mapping.items()):
             value = row[c] if c < len(row) else None
-            if spec.row_column == "*":  # each column is a (line, 预算数/决算数) pair
-                if c not in self.row_lines:
-                    continue
-                key, column = self.row_lines[c], name
+            if spec.row_column == "*":  # each column is a (line | 预算数/决算数) pair
+                key, column = name.split("|", 1)
                 self.table.rows.setdefault(key, ReadRow(key, "", key, Address(sheet, r + 1, c + 1)))
             elif spec.row_column is not None:  # the columns are lines
                 key, column = name, spec.row_column

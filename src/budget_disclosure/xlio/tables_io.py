@@ -12,6 +12,7 @@ from decimal import Decimal
 from budget_disclosure.engine.model import DerivedTable, PackageHeader
 from budget_disclosure.engine.money import yuan_to_wan
 from budget_disclosure.layout import tables as L
+from budget_disclosure.layout.families import profile
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.port import WorkbookPort
 
@@ -23,7 +24,8 @@ def page_header_cells(spec: L.TableSpec, header: PackageHeader | None) -> list[o
     """Row 2: 编码 名称 on the left, 预算年度 in the middle, 单位：万元 on the right."""
     row: list[object] = [None] * spec.width
     row[0] = header.unit_line if header else "（部门编码 部门名称）"
-    row[year_column(spec) - 1] = f"预算年度：{header.year}" if header else "预算年度："
+    label = f"{profile(spec.family).document}年度" if spec.family != "hebei" else "预算年度"
+    row[year_column(spec) - 1] = f"{label}：{header.year}" if header else f"{label}："
     row[-1] = "单位：万元"
     return row
 

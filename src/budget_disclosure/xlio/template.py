@@ -18,6 +18,7 @@ from budget_disclosure.engine.derive import DERIVATIONS
 from budget_disclosure.engine.model import BudgetDetail, PackageHeader
 from budget_disclosure.layout import inputs as I
 from budget_disclosure.layout import tables as L
+from budget_disclosure.layout.families import profile
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
@@ -65,11 +66,11 @@ def prepare_table_sheet(book: OpenpyxlBook, spec: L.TableSpec) -> None:
     for r1, c1, r2, c2 in spec.header_merges():
         ws.merge_cells(start_row=top + r1 - 1, start_column=c1, end_row=top + r2 - 1, end_column=c2)
     numbers_row = L.column_number_row(spec)
-    book.write_block(spec.sheet, numbers_row, 1, [["栏次"] + list(range(1, len(spec.columns) + 1))])
+    book.write_block(spec.sheet, numbers_row, 1, [["栏次"] + list(range(1, len(spec.print_columns) + 1))])
     book.style_block(spec.sheet, numbers_row, 1, numbers_row, width, styles.COLUMN_NUMBER)
 
     ws.column_dimensions["A"].width = 6
-    for index, column in enumerate(spec.columns, start=2):
+    for index, column in enumerate(spec.print_columns, start=2):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = ws.cell(L.first_data_row(spec), 1)
     ws.print_title_rows = f"1:{numbers_row}"
@@ -144,6 +145,33 @@ def build_template() -> OpenpyxlBook:
     props.creator = "budget-disclosure"
     props.created = props.modified = FIXED_TIMESTAMP
     props.title = "部门预算公开模板"
+    return book
+
+
+def build_profile_template(name: str) -> OpenpyxlBook:
+    """An empty workbook in a family's layout (a 决算 package, another province's 预算): each table
+    with its title, page header, printed header, 栏次 and fixed lines — to be typed or pasted into,
+    then checked and exported. Fill derives only our own layout, so there are no input sheets."""
+    prof = profile(name)
+    book = OpenpyxlBook(Workbook())
+    book.wb.remove(book.wb.active)
+    for key in prof.roles:
+        spec = prof.tables[key]
+        prepare_table_sheet(book, spec)
+        first = L.first_data_row(spec)
+        if spec.fixed_rows:
+            label_columns = [label for label, _ in spec.sides]
+            for r, labels in enumerate(spec.fixed_rows):
+                for side, text in enumerate(labels):
+                    if text and side < len(label_columns):
+                        book.write_block(spec.sheet, first + r, label_columns[side] + 2, [[text]])
+        elif spec.kind in ("hierarchy", "panels"):
+            name_col = next(i for i, c in enumerate(spec.columns) if c.kind == L.NAME) + 2
+            book.write_block(spec.sheet, first, name_col, [["合计"]])
+    props = book.wb.properties
+    props.creator = "budget-disclosure"
+    props.created = props.modified = FIXED_TIMESTAMP
+    props.title = f"部门{prof.document}公开模板（{prof.title}）"
     return book
 
 
