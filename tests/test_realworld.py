@@ -250,14 +250,14 @@ def test_final_accounts_template_is_read_back_in_its_own_layout(tmp_path):
 def test_final_accounts_export_is_gated_and_titled_as_a_final_account(tmp_path):
     import pypdf
 
-    book = realworld.build("03", tmp_path / "03.xlsx")
-    refused = subprocess.run([sys.executable, "-m", "budget_disclosure", "export", str(book), "-o", str(tmp_path / "out")],
-                             capture_output=True, text=True)
-    assert refused.returncode == 1 and "BD812" in refused.stdout + refused.stderr
-    forced = subprocess.run([sys.executable, "-m", "budget_disclosure", "export", str(book), "-o", str(tmp_path / "out"),
-                             "--force", "-q"], capture_output=True, text=True)
-    assert forced.returncode == 0, forced.stderr
+    from budget_disclosure.export.package import ExportRefused, export_book
+
+    book = OpenpyxlBook.open(realworld.build("03", tmp_path / "03.xlsx"))
     out = tmp_path / "out"
+    with pytest.raises(ExportRefused) as refused:  # gated as a 预算 is: open 强制 errors refuse the export
+        export_book(book, out)
+    assert any(f.rule == "BD812" for f in refused.value.errors) and not out.exists()
+    export_book(book, out, force=True)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["document"] == "决算" and manifest["profile"] == "final" and manifest["forced"]
     assert {"部门决算公开.docx", "部门决算公开.pdf", "公开表.xlsx"} <= {p.name for p in out.iterdir()}

@@ -13,8 +13,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from xml.sax.saxutils import escape
+
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from budget_disclosure.export.printable import document_of, PrintTable
@@ -111,15 +113,21 @@ def _repeat_header(row) -> None:
 
 
 def _cell_text(cell, value: object, size: float, right: bool = False) -> None:
-    cell.text = str(value)
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.line_spacing = 1.0
-    paragraph.paragraph_format.first_line_indent = Pt(0)
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for run in paragraph.runs:
-        run.font.size = Pt(size)
-        _east_asian(run, TABLE_FONT)
+    """The cell's one paragraph, written as XML at once: what python-docx would build through a dozen
+    property setters per cell (single spacing, no indent, the table font and size), a hundred times faster."""
+    tc = cell._tc
+    for p in tc.findall(qn("w:p")):
+        tc.remove(p)
+    tc.append(parse_xml(_paragraph_xml(escape(str(value)), int(size * 2), right)))
+
+
+def _paragraph_xml(text: str, half_points: int, right: bool) -> str:
+    jc = '<w:jc w:val="right"/>' if right else ""
+    run = (f'<w:r><w:rPr><w:rFonts w:ascii="{TABLE_FONT}" w:hAnsi="{TABLE_FONT}" w:eastAsia="{TABLE_FONT}" '
+           f'w:hint="eastAsia"/><w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+           if text else "")
+    return (f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/>{jc}'
+            f'</w:pPr>{run}</w:p>')
 
 
 def _small(paragraph, size: float = 10.5) -> None:

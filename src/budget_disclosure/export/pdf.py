@@ -29,10 +29,17 @@ PADDING = 6  # reportlab's default cell padding, left + right (points)
 SMALLEST = 5.0  # the smallest font size an amount is shrunk to so that it never wraps
 
 
+_REGISTERED: dict[str, tuple[str, int]] = {}  # font name → (file, subfont) registered in this process
+
+
 def _register_fonts() -> tuple[str, str]:
-    body, heading = find_body_font(), find_heading_font(find_body_font())
-    pdfmetrics.registerFont(TTFont("BD-Body", str(body.path), subfontIndex=body.subfont))
-    pdfmetrics.registerFont(TTFont("BD-Heading", str(heading.path), subfontIndex=heading.subfont))
+    body = find_body_font()
+    heading = find_heading_font(body)
+    for name, font in (("BD-Body", body), ("BD-Heading", heading)):
+        key = (str(font.path), font.subfont)
+        if _REGISTERED.get(name) != key:  # parsing a CJK font takes a second: once per process and font
+            pdfmetrics.registerFont(TTFont(name, key[0], subfontIndex=key[1]))
+            _REGISTERED[name] = key
     return "BD-Body", "BD-Heading"
 
 
