@@ -44,7 +44,7 @@ def synthetic_lines(n_lines: int, n_units: int, seed: int = 7) -> list[list[obje
 def make_workbook(path: Path, n_lines: int, n_units: int) -> None:
     book = build_template()
     info = {"code": "900", "name": "合成部门", "year": 2025, "detail_unit": "元", "remark": "benchmark"}
-    book.write_block(INFO_SHEET, 2, 2, [[info[k]] for k, _ in INFO_FIELDS])
+    book.write_block(INFO_SHEET, 2, 2, [[info.get(k)] for k, _ in INFO_FIELDS])
     book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, synthetic_lines(n_lines, n_units))
     book.save(path)
 

@@ -24,7 +24,7 @@ def make_book(path: Path, lines: list[list[object]], info: dict | None = None,
               codes: list[tuple[str, str]] | None = None) -> Path:
     book = build_template()
     merged = {**DEFAULT_INFO, **(info or {})}
-    book.write_block(INFO_SHEET, 2, 2, [[merged[key]] for key, _ in INFO_FIELDS])
+    book.write_block(INFO_SHEET, 2, 2, [[merged.get(key)] for key, _ in INFO_FIELDS])
     if lines:
         book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, lines)
     if codes:

@@ -133,7 +133,7 @@ def random_department(rng: random.Random, number: int) -> dict:
 def build_book(dept: dict):
     book = build_template()
     info = {"code": dept["code"], "name": dept["name"], "year": 2025, "detail_unit": "元", "remark": None}
-    book.write_block(INFO_SHEET, 2, 2, [[info[key]] for key, _ in INFO_FIELDS])
+    book.write_block(INFO_SHEET, 2, 2, [[info.get(key)] for key, _ in INFO_FIELDS])
     rows = [[l["unit"][0], l["unit"][1], l["func_typed"], None, l["econ"], None, l["fund_typed"], l["kind"],
              l["project"][0] or None, l["project"][1] or None, l["typed"]] for l in dept["lines"]]
     book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, rows)

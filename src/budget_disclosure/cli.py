@@ -122,7 +122,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
     with progress.steps(3, "读取工作簿") as bar:
         book = _open_book(source)
         bar.step("生成九张表和情况说明")
-        result = fill_book(book, unit=args.unit, codes_file=codes)
+        result = fill_book(book, unit=args.unit, codes_file=codes, balance=True if args.balance else None)
         bar.step(f"保存 {target.name}")
         _save(book, target)
         bar.step()
@@ -145,6 +145,10 @@ def _print_fill(result, target: Path) -> None:
         say(f"  {spec.sheet}：{state}")
     if result.statement:
         say(f"  {result.statement}")
+    if result.balance is not None:
+        moved, residues = result.balance.moved, result.balance.residues
+        say(f"  舍位平衡：调整 {len(moved)} 个单元格（各 0.01 万元，见“舍位说明”表）"
+            + (f"；仍有 {len(residues)} 处无法消除的尾差，已在“舍位说明”中列出" if residues else "，各表合计与各项完全相符"))
 
 
 def _safe_name(text: str) -> str:
@@ -171,7 +175,7 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
     with progress.steps(len(targets), "生成公开包") as bar:
         for unit, name in targets:
             book = _open_book(source)
-            result = fill_book(book, unit=unit, codes_file=codes)
+            result = fill_book(book, unit=unit, codes_file=codes, balance=True if args.balance else None)
             target = out / f"{_safe_name(name)}{source.suffix}"
             _writable_target(source, target, args.force)
             _save(book, target)
@@ -396,6 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="输出", help="输出文件（--all-units 时为文件夹）；省略时就地更新")
     p.add_argument("--unit", metavar="单位编码", help="只生成该单位编码的单位预算（默认：全部明细汇总为部门预算）")
     p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入")
+    p.add_argument("--balance", action="store_true",
+                   help="舍位平衡：调整个别单元格 0.01 万元，使各表合计与各项、各表之间完全相符（调整的单元格列在“舍位说明”表）；"
+                        "也可在“单位信息”的“舍位平衡”填“是”")
     p.add_argument("--all-units", action="store_true",
                    help="在 -o 指定的文件夹中写出部门预算和每个单位的单位预算（各一个工作簿）")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")

@@ -49,7 +49,7 @@ def example_package() -> dict:
 
 def build_example() -> OpenpyxlBook:
     book = build_template()
-    book.write_block(INFO_SHEET, 2, 2, [[EXAMPLE_INFO[key]] for key, _ in INFO_FIELDS])
+    book.write_block(INFO_SHEET, 2, 2, [[EXAMPLE_INFO.get(key)] for key, _ in INFO_FIELDS])
     book.write_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, example_rows())
     for sheet, rows in example_values(example_package()).items():
         if rows:

@@ -14,10 +14,19 @@ from budget_disclosure.xlio.meta import read_meta, update_meta
 from budget_disclosure.xlio.tables_io import read_table_values, table_values, write_table
 
 
-def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None) -> FillResult:
-    """Derive the nine tables and write each into its sheet's data area."""
+def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None,
+              balance: bool | None = None) -> FillResult:
+    """Derive the nine tables and write each into its sheet's data area. ``balance`` (default: as the
+    单位信息 says) prints them 舍位平衡: every total equal to its parts, the moved cells listed."""
+    from budget_disclosure import balancing
+
     result = derive_from_book(port, unit, codes_file)
     result.warnings += far_cell_problems(port)
+    if balance is None:
+        balance = balancing.wanted(result.info)
+    places: dict = {}
+    if balance:
+        result.tables, result.balance, places = balancing.balance_tables(result.tables)
     missing = [spec.sheet for spec in TABLES if spec.sheet not in port.sheet_names()]
     if missing:
         raise InputError([InputProblem(s, "", "找不到该表的工作表：请使用本工具的模板") for s in missing])
@@ -30,8 +39,26 @@ def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | No
         write_table(port, spec, result.tables[spec.key], result.detail.header)
         digests[ROWS_KEY + spec.key] = " ".join(row_digest(r) for r in new)
     result.statement = _write_statement(port, result, digests)
+    _write_balance_note(port, result, places)
+    digests[BALANCED_KEY] = "是" if balance else ""
     update_meta(port, digests)  # once: the remote engine reads the workbook as it was sent
     return result
+
+
+BALANCED_KEY = "舍位平衡"
+
+
+def _write_balance_note(port: WorkbookPort, result: FillResult, places: dict) -> None:
+    """The 舍位说明 sheet of a balanced fill (replaced each time); removed when fill no longer balances."""
+    from budget_disclosure.balancing import NOTE_SHEET, note_rows
+
+    if NOTE_SHEET in port.sheet_names():
+        port.remove_sheet(NOTE_SHEET)
+    if result.balance is None:
+        return
+    titles = {spec.key: spec.title for spec in TABLES}
+    port.add_sheet(NOTE_SHEET)
+    port.write_block(NOTE_SHEET, 1, 1, note_rows(result.balance, places["exact"], places["places"], titles))
 
 
 ROWS_KEY = "生成行摘要:"  # + table key → the digest of every row fill last wrote there

@@ -27,6 +27,8 @@ class FillResult:
     department: BudgetDetail | None = None  # every line of the workbook
     overwritten: list[InputProblem] = field(default_factory=list)  # typed-over table cells fill replaced
     unusual: list[InputProblem] = field(default_factory=list)  # detail amounts that look wrong
+    info: dict[str, object] = field(default_factory=dict)  # the 单位信息 as typed
+    balance: object = None  # the 舍位平衡 done by fill (engine.balance.Balanced), if asked for
 
     @property
     def is_unit_package(self) -> bool:
@@ -66,7 +68,7 @@ def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Pa
             raise InputError([InputProblem(DETAIL_SHEET, "", f"预算明细中没有单位编码“{unit}”；现有单位：{known}")]) from None
     letter = raw.detail_letters.get("amount", "")
     unusual = result.dropped + unusual_amounts(list(detail.lines), lambda row: f"{letter}{row}")
-    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail,
+    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail, info=raw.info,
                       unusual=unusual)
 
 

@@ -22,7 +22,9 @@ from budget_disclosure.layout.canonical import exact_values
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
-from budget_disclosure.xlio.meta import META_SHEET
+from budget_disclosure.xlio.meta import META_SHEET, read_meta
+
+BALANCE_NOTE_SHEET = "舍位说明"  # written by a balanced fill (balancing.NOTE_SHEET)
 from budget_disclosure.xlio.port import WorkbookPort
 
 FINDINGS_SHEET = "校验结果"
@@ -30,7 +32,7 @@ TEXT_RULES = ("BD7", "BD8")  # the rules on the 情况说明 and the other parts
 ACK_SHEET = "出错说明"
 FLAGS_SHEET = "_bd_flags"
 NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET,
-                    META_SHEET, NARRATIVE_SHEET, *(s.name for s in PACKAGE_INPUTS)}
+                    META_SHEET, NARRATIVE_SHEET, BALANCE_NOTE_SHEET, *(s.name for s in PACKAGE_INPUTS)}
 
 
 @dataclass
@@ -202,6 +204,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
                            compares_last_year=not (derived and derived.is_unit_package))
     context.detail_unusual = derived.unusual if derived else []
     context.statement_columns = columns
+    context.balanced = bool(exact) and read_meta(port).get("舍位平衡") == "是"
     if statement_note:
         context.notes.append(statement_note)
     findings: list[Finding] = []

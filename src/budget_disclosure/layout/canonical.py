@@ -48,3 +48,26 @@ def exact_values(tables: dict[str, DerivedTable]) -> dict[tuple[str, str, str], 
     """The 元 figure behind every cell of the derived tables, in read-table coordinates."""
     return {(key, r, c): value for key, table in tables.items() for r, c, value in amount_cells(key, table)
             if isinstance(value, Decimal)}
+
+
+def with_values(tables: dict[str, DerivedTable], values: dict[tuple[str, str, str], Decimal]
+                ) -> dict[str, DerivedTable]:
+    """The derived tables with the amount cells named in ``values`` replaced (元)."""
+    from dataclasses import replace
+
+    out = {}
+    for key, table in tables.items():
+        spec = _spec(key)
+        keys = line_keys(spec) if spec.sides else None
+        rows = []
+        for index, row in enumerate(table.rows):
+            cells = list(row.cells)
+            for col in spec.amount_columns:
+                row_key = (keys[index][side_of(spec, col)] if keys is not None and index < len(keys) else
+                           None if keys is not None else row.code)
+                ref = (key, row_key, spec.names[col])
+                if row_key is not None and ref in values:
+                    cells[col] = values[ref]
+            rows.append(replace(row, cells=tuple(cells)))
+        out[key] = replace(table, rows=tuple(rows))
+    return out

@@ -17,6 +17,7 @@ INFO_FIELDS: tuple[tuple[str, str], ...] = (
     ("year", "预算年度"),
     ("detail_unit", "预算明细金额单位"),
     ("remark", "备注"),
+    ("balance", "舍位平衡"),  # 是: fill chooses the printed 万元 so that every total equals its parts
 )
 INFO_LABEL = dict(INFO_FIELDS)
 

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
-from budget_disclosure.engine.money import ZERO, yuan_to_wan
+from decimal import Decimal
+
+from budget_disclosure.engine.money import YUAN_PER_WAN, ZERO, yuan_to_wan
+
+BALANCE_STEP = Decimal("0.01")
+
+
+def yuan_to_wan_exact(value: Decimal) -> Decimal:
+    return value / YUAN_PER_WAN
 
 
 @rule("BD601", "table-matches-detail", ERROR, "表中数字应与预算明细汇总的结果一致",
       breaks=[Edit("T3", "2010101", "合计", "0.05")])
 def table_matches_detail(ctx):
     """依据：九张表是预算明细的汇总，每格 = 明细按元汇总后四舍五入到万元（本工具“生成报表”的口径）。
-    工作簿含预算明细时逐格核对；改动过的表格、未重新生成的表格都会在这里暴露。
+    工作簿含预算明细时逐格核对；改动过的表格、未重新生成的表格都会在这里暴露。舍位平衡生成的表（“舍位说明”），
+    每格与明细真实数相差不超过 0.01 万元即相符。
     失败示例：明细汇总 行政运行 1291.00，表中写 1291.05。
     通过示例：生成后未改动的表。"""
     if not ctx.exact:
@@ -27,6 +36,8 @@ def table_matches_detail(ctx):
             missing_tables.add(key)
             continue
         actual = cell.value if cell is not None and cell.value is not None else ZERO
+        if ctx.balanced and abs(actual - yuan_to_wan_exact(exact)) <= BALANCE_STEP:
+            continue  # 舍位平衡: within 0.01 万元 of the true 元 figure, as the 舍位说明 lists
         if actual != expected:
             ref = (key, row, col)
             yield ctx.finding(key, f"{ctx.describe(ref)}：按预算明细应为 {expected:.2f}（{exact:,.2f} 元），实际为 {actual:.2f}",
