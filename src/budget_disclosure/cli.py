@@ -14,6 +14,7 @@ from budget_disclosure.engine.issues import InputError
 from budget_disclosure.layout.tables import TABLES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was checked is reported, the rest is not
 
 
 class UsageError(Exception):
@@ -43,6 +44,12 @@ def _open_book(path: Path, for_reading_only: bool = False):
             from budget_disclosure.xlio.calamine_port import CalamineBook
 
             return CalamineBook(path)
+        if for_reading_only:  # values only: python-calamine reads them several times faster than openpyxl
+            from budget_disclosure.xlio.calamine_port import CalamineBook
+
+            book = CalamineBook.fast(path)
+            if book is not None:
+                return book
         return OpenpyxlBook.open(path)
     except WorkbookRejected as exc:
         raise UsageError(str(exc)) from exc
@@ -211,65 +218,102 @@ def _expand(names: list[str]) -> list[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from budget_disclosure.batch import CheckOptions, check_many, default_jobs
     from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
-    from budget_disclosure.checking.service import check_batch, check_book
-    from budget_disclosure.flagging import apply_flags
+    from budget_disclosure.checking.service import check_batch
 
     files = _expand(args.files)
     if args.output and len(files) > 1:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
     if args.output and not args.flag:
         raise UsageError("-o 需与 --flag 同用")
-    codes = _existing(args.codes, "科目表文件", (".csv",))
-    statement = _existing(args.statement, "情况说明文档", (".docx",))
-    profile_name = _profile_name(args.profile)
-    entries: list[tuple[Path, object, object]] = []  # (path, book, report or error text)
+    if args.summary and Path(args.summary).suffix.lower() != ".xlsx":
+        raise UsageError(f"--summary 应为 .xlsx 文件：{args.summary}")
+    options = CheckOptions(_prefixes(args.select), _prefixes(args.ignore), _existing(args.codes, "科目表文件", (".csv",)),
+                           _existing(args.statement, "情况说明文档", (".docx",)), _profile_name(args.profile))
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError("--jobs 应为正整数")
+    writes = bool(args.flag or args.in_place)
     with progress.steps(len(files) if len(files) > 1 else 0, "校验") as bar:
-        for path in files:
-            bar.step(path.name)
-            try:
-                book = _open_book(path, for_reading_only=not (args.flag or args.in_place))
-                if (lock := _lock_file(path)) is not None:
-                    print(f"提示：{path} 正在 Excel 中打开（有 {lock.name}），校验的是上次保存的内容", file=sys.stderr)
-                report = check_book(book, _prefixes(args.select), _prefixes(args.ignore), codes, statement, profile_name)
-                if not report.package.tables:
-                    raise UsageError(f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；"
-                                     f"可用 --profile 指定格式）")
-            except (UsageError, InputError) as exc:
-                entries.append((path, None, str(exc)))
-                continue
-            entries.append((path, book, report))
-    checked = [(str(path), report) for path, book, report in entries if book is not None]
-    check_batch(checked, _prefixes(args.select), _prefixes(args.ignore))
+        def done(outcome, counts):
+            bar.step(f"{outcome.path.name}｜通过 {counts['通过']}  不通过 {counts['不通过']}  "
+                     f"无法完整校验 {counts['无法完整校验']}  无法校验 {counts['无法校验']}")
+
+        result = check_many(files, options, 1 if writes else jobs, lambda p: _open_book(p, for_reading_only=not writes),
+                            done)
+    for outcome in result.outcomes:
+        if outcome.locked:
+            print(f"提示：{outcome.path} 正在 Excel 中打开（有 ~${outcome.path.name}），校验的是上次保存的内容", file=sys.stderr)
+    check_batch([(str(o.path), o.report) for o in result.outcomes if o.report is not None], options.select, options.ignore)
     reports, worst = [], EXIT_OK
-    for path, book, report in entries:
-        if book is None:
+    for outcome in result.outcomes:
+        path, report = outcome.path, outcome.report
+        if report is None:
             worst = EXIT_UNUSABLE
-            reports.append({"path": str(path), "error": report})
+            reports.append({"path": str(path), "error": outcome.error, "outcome": "无法校验"})
             if args.format == "text":
-                print(f"== {path}　无法校验：{report}")
+                print(f"== {path}　无法校验：{outcome.error}")
             continue
-        if args.flag or args.in_place:
-            target = path if args.in_place else Path(args.output) if args.output else path.with_name(
-                f"{path.stem}.校验{path.suffix}")
-            try:
-                _writable_target(path, target, args.force)
-                marked = apply_flags(book, report)
-                _save(book, target)
-            except UsageError as exc:  # one unwritable target does not stop the batch
+        if writes:
+            outcome.flagged = _flag(path, report, args)
+            if outcome.flagged is None:
                 worst = EXIT_UNUSABLE
-                print(f"错误：{exc}", file=sys.stderr)
-            else:
-                if args.format == "text":
-                    say(f"已标记 {marked} 处单元格 → {target}")
         reports.append(report_dict(str(path), report))
         if args.format == "text":
             print(report_text(str(path), report).splitlines()[0] if progress.QUIET else report_text(str(path), report))
         if report.outcome != "通过" and worst == EXIT_OK:  # 不通过, or 无法完整校验: not a pass
             worst = EXIT_FINDINGS
+    if args.summary:
+        _write_summary(Path(args.summary), result, to_stderr=args.format == "json")
     if args.format == "json":
         print(dumps({"files": reports, "summary": summary_dict(reports)}))
+    if result.interrupted:
+        print(f"已中止：校验了 {len(result.outcomes)}/{result.total} 个文件，结果已输出" +
+              ("并写入汇总" if args.summary else ""), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if len(files) > 1 and args.format == "text":
+        counts = result.counts()
+        say(f"共 {len(files)} 个文件：通过 {counts['通过']}，不通过 {counts['不通过']}，无法完整校验 {counts['无法完整校验']}，"
+            f"无法校验 {counts['无法校验']}")
     return worst
+
+
+def _flag(path: Path, report, args) -> Path | None:
+    """Write the flagged copy (or flag in place); one unwritable target does not stop the batch."""
+    from budget_disclosure.flagging import apply_flags
+
+    target = path if args.in_place else Path(args.output) if args.output else path.with_name(
+        f"{path.stem}.校验{path.suffix}")
+    try:
+        _writable_target(path, target, args.force)
+        book = _open_book(path)
+        marked = apply_flags(book, report)
+        _save(book, target)
+    except UsageError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return None
+    if args.format == "text":
+        say(f"已标记 {marked} 处单元格 → {target}")
+    return target
+
+
+def _write_summary(target: Path, result, to_stderr: bool = False) -> None:
+    from budget_disclosure.batch import summary_rows
+    from budget_disclosure.xlio.summary_io import write_summary
+
+    if target.parent and not target.parent.exists():
+        raise UsageError(f"汇总文件的文件夹不存在：{target.parent}")
+    packages, findings, rules = summary_rows(result)
+    try:
+        written = write_summary(target, packages, findings, rules)
+    except OSError as exc:
+        raise UsageError(f"无法写入汇总 {target}：{_os_reason(exc)}") from exc
+    message = f"已写出汇总：{'、'.join(str(p) for p in written)}（{len(packages)} 个公开包，{len(findings)} 个问题）"
+    if to_stderr:  # stdout carries the JSON
+        print(message, file=sys.stderr)
+    else:
+        say(message)
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
@@ -420,6 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
     p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
     p.add_argument("--profile", metavar="格式", help="按指定格式读取（默认按表标题和表头自动识别）；可用的格式见 budget-disclosure profiles")
+    p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认：本机的处理器核数；标记时为 1）")
+    p.add_argument("--summary", metavar="汇总.xlsx",
+                   help="写出审核汇总：每个公开包一行、全部问题清单、按规则统计（含条形图），并写出同名 .csv")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("profiles", parents=[common], help="列出能读取的公开表格式（各地表式）")

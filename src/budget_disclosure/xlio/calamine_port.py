@@ -4,13 +4,42 @@ the openpyxl adapter; this one has no write operations."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
-from budget_disclosure.xlio.archive import WorkbookRejected
+from budget_disclosure.xlio.archive import WorkbookRejected, inspect
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>",
+                                re.S)
+
+
+def formulas_without_results(path: Path) -> bool:
+    """Does a sheet hold a formula with no cached result? calamine would read it as blank; the
+    openpyxl adapter recalculates it (or marks it unread) instead. Checked on the raw XML, fast."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            data = archive.read(name)
+            if not _FORMULA.search(data):
+                continue
+            for cell in _CELL_WITH_FORMULA.finditer(data):
+                if not re.search(rb"<(?:\w+:)?v>[^<]", cell.group(0)):
+                    return True
+    return False
 
 
 class CalamineBook:
     read_only = True
+
+    @classmethod
+    def fast(cls, path: Path) -> "CalamineBook | None":
+        """The fast reader for a .xlsx / .xlsm checked without writing, after the archive is inspected;
+        None when a formula has no cached result (the openpyxl adapter handles those)."""
+        inspect(path)
+        return None if formulas_without_results(path) else cls(path)
 
     def __init__(self, path: Path):
         from python_calamine import CalamineWorkbook

@@ -35,7 +35,8 @@ def department_equals_units(packages) -> Iterator[tuple[str, Finding]]:
     通过示例：fill --all-units 写出的部门包和各单位包。"""
     by_code: dict[str, tuple[str, object]] = {}
     for path, report in packages:
-        by_code.setdefault(_code(report), (path, report))
+        if _code(report):  # a package without a unit code cannot be placed in a department
+            by_code.setdefault(_code(report), (path, report))
     reports = {code: report for code, (_, report) in by_code.items()}
     for code, (path, department) in by_code.items():
         units = _units_of(department, reports)
@@ -80,3 +81,43 @@ def _compare(ctx: CheckContext, department, units, codes) -> Iterator[Finding]:
                 yield finding
 
 
+
+
+@rule("BD902", "same-unit-twice", WARNING, "同一单位编码出现在两个公开包中", scope="batch")
+def same_unit_twice(packages) -> Iterator[tuple[str, Finding]]:
+    """依据：一个预算单位只报送一个公开包；同一编码出现两次，多半是重复报送或编码填错（部门 = Σ 单位时会重复计算）。
+    失败示例：文件夹中“单位_101001_本级.xlsx”和“单位_101001_本级（修改）.xlsx”编码相同。
+    通过示例：每个公开包的单位编码各不相同。"""
+    seen: dict[tuple[str, object], str] = {}
+    for path, report in packages:
+        code = _code(report)
+        key = (code, report.package.profile)
+        if not code:
+            continue
+        if key in seen:
+            ctx = CheckContext(report.package, None)
+            ctx.rule = RULES["BD902"]
+            first = next(iter(report.package.tables.values()), None)
+            yield path, ctx.finding("", f"单位编码 {code} 与 {seen[key]} 相同：同一单位的公开包报送了两次，或编码填错",
+                                    [first.unit_address] if first is not None and first.unit_address else [])
+        else:
+            seen[key] = path
+
+
+@rule("BD903", "year-differs", WARNING, "同批校验的公开包年度不一致", scope="batch")
+def year_differs(packages) -> Iterator[tuple[str, Finding]]:
+    """依据：同一批报送的部门、单位公开包应为同一预算（决算）年度；年度不同的包多半是误放了往年的文件。
+    失败示例：50 个包为 2025 年，1 个包为 2024 年。
+    通过示例：全部为 2025 年。"""
+    years = [report.year for _, report in packages if report.year]
+    if len(set(years)) < 2:
+        return
+    majority = max(set(years), key=years.count)
+    for path, report in packages:
+        if report.year and report.year != majority:
+            ctx = CheckContext(report.package, None)
+            ctx.rule = RULES["BD903"]
+            first = next((t for t in report.package.tables.values() if t.year_address), None)
+            yield path, ctx.finding("", f"年度为 {report.year}，同批其他 {years.count(majority)} 个公开包为 {majority}",
+                                    [first.year_address] if first is not None else [], expected=str(majority),
+                                    actual=str(report.year))

@@ -1,0 +1,150 @@
+"""Checking many packages at once, as a 财政局 reviewer does: a process pool (``--jobs``), one bad
+file never stopping the others, Ctrl-C stopping cleanly with what is done, and the reviewer's
+summary (one row per package, every finding, how many packages break each rule)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    codes: Path | None = None
+    statement: Path | None = None
+    profile: str | None = None
+
+
+@dataclass
+class Outcome:
+    path: Path
+    report: object = None  # CheckReport
+    error: str = ""  # why the file could not be checked (in Chinese)
+    locked: bool = False  # open in Excel (a ~$ lock file beside it)
+    flagged: Path | None = None  # the flagged copy, when one was written
+
+    @property
+    def word(self) -> str:
+        return "无法校验" if self.report is None else self.report.outcome
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+    total: int = 0
+
+    def counts(self) -> Counter:
+        return Counter(o.word for o in self.outcomes)
+
+
+def check_one(path: Path, options: CheckOptions, opener: Callable[[Path], object]) -> Outcome:
+    """Open and check one file; any problem with the file is its outcome, never an exception."""
+    from budget_disclosure.checking.service import check_book
+    from budget_disclosure.engine.issues import InputError
+
+    try:
+        book = opener(path)
+        report = check_book(book, options.select, options.ignore, options.codes, options.statement, options.profile)
+        if not report.package.tables:
+            return Outcome(path, error=f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；可用 --profile 指定格式）")
+    except InputError as exc:
+        return Outcome(path, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - UsageError and damaged-file errors carry their Chinese message
+        return Outcome(path, error=str(exc) or type(exc).__name__)
+    return Outcome(path, report, locked=(path.parent / f"~${path.name}").exists())
+
+
+def _worker(args) -> Outcome:
+    path, options = args
+    from budget_disclosure.cli import _open_book
+
+    return check_one(path, options, lambda p: _open_book(p, for_reading_only=True))
+
+
+def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_done: Callable[[Outcome, Counter], None]
+               ) -> BatchResult:
+    """Check the files (in order of the result), ``jobs`` processes at a time; Ctrl-C keeps what is done."""
+    result = BatchResult(total=len(files))
+    if jobs <= 1 or len(files) <= 1:
+        try:
+            for path in files:
+                outcome = check_one(path, options, opener)
+                result.outcomes.append(outcome)
+                on_done(outcome, result.counts())
+        except KeyboardInterrupt:
+            result.interrupted = True
+        return result
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    futures = {pool.submit(_worker, (path, options)): path for path in files}
+    try:
+        for future in as_completed(futures):
+            outcome = future.result()
+            result.outcomes.append(outcome)
+            on_done(outcome, result.counts())
+    except KeyboardInterrupt:
+        result.interrupted = True
+        pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        pool.shutdown()
+    order = {p: i for i, p in enumerate(files)}
+    result.outcomes.sort(key=lambda o: order[o.path])
+    return result
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# -- the reviewer's summary -------------------------------------------------------------------------
+def _code(report) -> str:
+    codes = [t.unit_code for t in report.package.tables.values() if t.unit_code]
+    return max(set(codes), key=codes.count) if codes else ""
+
+
+def _name(report) -> str:
+    names = [t.unit_name for t in report.package.tables.values() if t.unit_name]
+    return max(set(names), key=names.count) if names else ""
+
+
+def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict]]:
+    """(one row per package, every finding, one row per rule broken)."""
+    from budget_disclosure.checking.output import _title
+    from budget_disclosure.checking.registry import RULES
+
+    packages, findings = [], []
+    broken: dict[str, set[str]] = {}
+    counted: Counter = Counter()
+    for o in result.outcomes:
+        path = str(o.path)
+        if o.report is None:
+            packages.append({"path": path, "outcome": "无法校验", "first": o.error})
+            continue
+        r = o.report
+        firsts = [f"{f.rule} {f.marked or ''} {f.message}".strip() for f in r.findings if f.severity == ERROR][:3]
+        coverage = r.coverage
+        link = str(o.flagged) if o.flagged else ""
+        packages.append({
+            "path": path, "code": _code(r), "unit": _name(r), "year": r.year, "profile": r.package.profile,
+            "outcome": r.outcome, "errors": r.count(ERROR), "warnings": r.count(WARNING), "rounding": r.count(ROUNDING),
+            "checked": coverage.evaluated if coverage else None, "total": coverage.total if coverage else None,
+            "first": "；".join(firsts), "flagged": link})
+        for f in r.findings:
+            target = f"{link}#'{f.marked.sheet}'!{f.marked.a1}" if link and f.cells else ""
+            findings.append({"path": path, "unit": _name(r), "rule": f.rule, "severity": f.severity,
+                             "table": _title(r, f.table) if f.table else "", "cell": str(f.marked) if f.cells else "",
+                             "message": f.message, "acknowledged": f.acknowledged or "", "link": target})
+            broken.setdefault(f.rule, set()).add(path)
+            counted[f.rule] += 1
+    rules = [{"rule": code, "title": RULES[code].title if code in RULES else code,
+              "severity": RULES[code].severity if code in RULES else "", "packages": len(paths), "findings": counted[code]}
+             for code, paths in sorted(broken.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    return packages, findings, rules

@@ -1,0 +1,104 @@
+"""The reviewer's summary of a batch check: a workbook (one row per package, every finding, a sheet
+per rule with a bar chart) and the same as CSV. Written atomically through openpyxl."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from budget_disclosure.xlio.atomic import write_atomically
+
+PACKAGE_HEADER = ("文件", "单位编码", "单位名称", "年度", "格式", "结论", "强制", "提示", "尾差", "已核对", "应核对", "主要问题",
+                  "标记副本")
+FINDING_HEADER = ("文件", "单位", "规则", "级别", "表", "单元格", "问题", "已说明")
+RULE_HEADER = ("规则", "名称", "级别", "出现的公开包数", "问题数")
+
+
+def _widths(ws, widths) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _header(ws, names) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws.append(list(names))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.freeze_panes = "A2"
+
+
+def write_summary(target: Path, packages: list[dict], findings: list[dict], rules: list[dict]) -> list[Path]:
+    """汇总.xlsx with 汇总 / 问题清单 / 按规则, and 汇总.csv, 汇总.问题清单.csv beside it."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    _header(ws, PACKAGE_HEADER)
+    for r, p in enumerate(packages, 2):
+        ws.append([p.get(k) for k in ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings",
+                                        "rounding", "checked", "total", "first", "flagged")])
+        if p.get("flagged"):
+            cell = ws.cell(r, len(PACKAGE_HEADER))
+            cell.hyperlink, cell.font = p["flagged"], Font(color="0563C1", underline="single")
+        if p.get("outcome") in ("不通过", "无法校验"):
+            ws.cell(r, 6).font = Font(color="C00000", bold=True)
+    ws.auto_filter.ref = f"A1:M{max(1, len(packages) + 1)}"
+    _widths(ws, (40, 12, 28, 8, 10, 14, 6, 6, 6, 8, 8, 60, 30))
+
+    fs = wb.create_sheet("问题清单")
+    _header(fs, FINDING_HEADER)
+    for r, f in enumerate(findings, 2):
+        fs.append([f.get(k) for k in ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged")])
+        if f.get("link"):
+            cell = fs.cell(r, 6)
+            cell.hyperlink, cell.font = f["link"], Font(color="0563C1", underline="single")
+    fs.auto_filter.ref = f"A1:H{max(1, len(findings) + 1)}"
+    _widths(fs, (40, 28, 8, 6, 28, 22, 90, 20))
+
+    rs = wb.create_sheet("按规则")
+    _header(rs, RULE_HEADER)
+    for rule in rules:
+        rs.append([rule["rule"], rule["title"], rule["severity"], rule["packages"], rule["findings"]])
+    rs.auto_filter.ref = f"A1:E{max(1, len(rules) + 1)}"
+    _widths(rs, (8, 50, 6, 14, 10))
+    if rules:
+        chart = BarChart()
+        chart.type, chart.title = "bar", "各规则出现的公开包数"
+        chart.y_axis.title, chart.x_axis.title = "公开包数", "规则"
+        chart.add_data(Reference(rs, min_col=4, min_row=1, max_row=len(rules) + 1), titles_from_data=True)
+        chart.set_categories(Reference(rs, min_col=1, min_row=2, max_row=len(rules) + 1))
+        chart.height, chart.width = max(7, 0.6 * len(rules)), 18
+        rs.add_chart(chart, "G2")
+
+    target = Path(target)
+    write_atomically(target, lambda tmp: wb.save(tmp))
+    written = [target]
+    for name, header, rows, keys in (
+            (target.with_suffix(".csv"), PACKAGE_HEADER, packages,
+             ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings", "rounding", "checked", "total",
+              "first", "flagged")),
+            (target.with_name(f"{target.stem}.问题清单.csv"), FINDING_HEADER, findings,
+             ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged"))):
+        def write(tmp, header=header, rows=rows, keys=keys):
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+                out = csv.writer(f)
+                out.writerow(header)
+                out.writerows([[_safe(row.get(k)) for k in keys] for row in rows])
+        write_atomically(name, write)
+        written.append(name)
+    return written
+
+
+def _safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return "" if value is None else value

@@ -1,0 +1,97 @@
+"""A finance bureau's batch: a folder of packages (some faulty, some corrupt) checked with a process
+pool, the reviewer's summary workbook and CSV, cross-package checks, Ctrl-C keeping what is done."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import realworld
+from budget_disclosure.batch import CheckOptions, check_many
+from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, filled_path):
+    """The filled example twice (the same unit code), three realworld packages, a corrupt file, a text file."""
+    root = tmp_path_factory.mktemp("batch")
+    shutil.copy(filled_path, root / "a_本级.xlsx")
+    shutil.copy(filled_path, root / "b_本级（重复）.xlsx")
+    sub = root / "上海"
+    sub.mkdir()
+    for case in ("01", "02", "06"):
+        realworld.build(case, sub / f"sh{case}.xlsx")
+    (root / "损坏.xlsx").write_bytes(Path(filled_path).read_bytes()[:4000])
+    (root / "说明.xlsx").write_text("不是工作簿", "utf-8")
+    return root
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "budget_disclosure", *args], capture_output=True, text=True)
+
+
+def test_folder_batch_with_jobs_writes_the_summary_with_one_row_per_package(folder, tmp_path):
+    summary = tmp_path / "汇总.xlsx"
+    run = _run("check", str(folder), "--jobs", "2", "--summary", str(summary), "--format", "json")
+    assert run.returncode == 2, run.stderr  # a corrupt file makes the batch's exit 2; the others were checked
+    files = json.loads(run.stdout)["files"]
+    outcomes = {Path(f["path"]).name: f.get("outcome") for f in files}
+    assert outcomes == {"a_本级.xlsx": "通过", "b_本级（重复）.xlsx": "通过", "sh01.xlsx": "不通过", "sh02.xlsx": "不通过",
+                        "sh06.xlsx": "不通过", "损坏.xlsx": "无法校验", "说明.xlsx": "无法校验"}
+    wb = load_workbook(summary)
+    assert wb.sheetnames == ["汇总", "问题清单", "按规则"]
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 7 and {Path(r[0]).name: r[5] for r in rows} == outcomes
+    by_name = {Path(r[0]).name: r for r in rows}
+    assert by_name["a_本级.xlsx"][1] == "101" and by_name["sh01.xlsx"][4] == "shanghai"
+    assert by_name["sh01.xlsx"][6] == 1 and by_name["sh01.xlsx"][9] == by_name["sh01.xlsx"][10] > 100  # 强制, coverage
+    assert "BD807" in by_name["sh01.xlsx"][11]
+    assert wb["汇总"].freeze_panes == "A2" and wb["问题清单"].auto_filter.ref.startswith("A1")
+    findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert sorted(Path(f[0]).name for f in findings if f[2] == "BD807") == ["sh01.xlsx", "sh06.xlsx"]
+    rules = {r[0]: r for r in wb["按规则"].iter_rows(min_row=2, values_only=True)}
+    assert rules["BD502"][3] == 1 and rules["BD809"][4] == 5 and wb["按规则"]._charts
+    # the same unit code twice is said, once, in the second package
+    assert [Path(f[0]).name for f in findings if f[2] == "BD902"] == ["b_本级（重复）.xlsx"]
+    with open(summary.with_suffix(".csv"), encoding="utf-8-sig") as f:
+        assert len(list(csv.reader(f))) == 8
+    assert (tmp_path / "汇总.问题清单.csv").exists()
+
+
+def test_jobs_give_the_same_reports_as_one_process(folder):
+    one = json.loads(_run("check", str(folder), "--jobs", "1", "--format", "json").stdout)
+    two = json.loads(_run("check", str(folder), "--jobs", "2", "--format", "json").stdout)
+    assert one == two
+
+
+def test_flagged_copies_are_linked_from_the_summary(folder, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(folder / "上海", work)
+    run = _run("check", str(work), "--flag", "--summary", str(tmp_path / "s.xlsx"), "-q")
+    assert run.returncode == 1, run.stderr
+    rows = list(load_workbook(tmp_path / "s.xlsx")["汇总"].iter_rows(min_row=2))
+    links = [r[12].hyperlink.target for r in rows]
+    assert all(link and link.endswith(".校验.xlsx") and Path(link).exists() for link in links)
+
+
+def test_ctrl_c_stops_and_keeps_what_is_done(folder):
+    files = sorted(p for p in folder.rglob("*.xlsx"))
+    opened = []
+
+    def opener(path):  # the reviewer presses Ctrl-C while the fourth file is read
+        if len(opened) == 3:
+            raise KeyboardInterrupt
+        opened.append(path)
+        return OpenpyxlBook.open(path)
+
+    seen = []
+    result = check_many(files, CheckOptions(), 1, opener, lambda outcome, counts: seen.append(outcome.path))
+    assert result.interrupted and result.total == len(files)
+    assert [o.path for o in result.outcomes] == files[:3] == seen
