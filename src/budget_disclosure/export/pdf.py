@@ -125,6 +125,13 @@ def _cell(text: str, style: ParagraphStyle, width: float, amount: bool = False) 
     return Paragraph("<br/>".join(escape(line) for line in _balanced_lines(text, font, size, available)), style)
 
 
+def _fitting_size(text: str, style: ParagraphStyle, width: float) -> float:
+    available, size = max(width - PADDING, 1), style.fontSize
+    while size > SMALLEST and pdfmetrics.stringWidth(text, style.fontName, size) > available:
+        size -= 0.5
+    return size
+
+
 def _span_width(widths: list[float], c1: int, c2: int) -> float:
     return sum(widths[c1:c2 + 1])
 
@@ -138,17 +145,28 @@ def _table(table: PrintTable, styles: dict, width: float) -> list:
               for r, row in enumerate(spec.header)]
     numbers = [Paragraph("栏次", styles["CellCenter"])] + [Paragraph(str(i), styles["CellCenter"])
                                                         for i in range(1, len(spec.print_columns) + 1)]
-    body = []
-    for row in table.text_rows():
-        cells = [_cell(row[0], styles["CellCenter"], widths[0], amount=True)]
+    body, sizes = [], []
+    top = len(header) + 1
+    cell_style = styles["CellRight"]
+    for r, row in enumerate(table.text_rows(), top):
+        cells: list[object] = [row[0]]
         for c, (text, column) in enumerate(zip(row[1:], spec.print_columns), 1):
-            amount = column.kind == AMOUNT
-            cells.append(_cell(text, styles["CellRight" if amount else "Cell"], widths[c], amount))
+            if column.kind == AMOUNT:  # a figure is drawn as plain text (no paragraph): it shrinks, never wraps
+                size = _fitting_size(text, cell_style, widths[c])
+                if size != cell_style.fontSize:
+                    sizes.append(("FONTSIZE", (c, r), (c, r), size))
+                cells.append(text)
+            else:
+                cells.append(_cell(text, styles["Cell"], widths[c]))
         body.append(cells)
     grid = Table(header + [numbers] + body, colWidths=widths, repeatRows=len(header) + 1)
+    amounts = [c for c, column in enumerate(spec.print_columns, 1) if column.kind == AMOUNT]
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName),
+                ("FONTSIZE", (0, top), (-1, -1), cell_style.fontSize),
+                ("ALIGN", (0, top), (0, -1), "CENTER"),
                 ("BACKGROUND", (0, 0), (-1, len(header)), colors.HexColor("#F2F2F2"))]
+    commands += [("ALIGN", (c, top), (c, -1), "RIGHT") for c in amounts] + sizes
     for r1, c1, r2, c2 in spec.header_merges():
         commands.append(("SPAN", (c1 - 1, r1 - 1), (c2 - 1, r2 - 1)))
     grid.setStyle(TableStyle(commands))
