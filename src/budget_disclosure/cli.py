@@ -274,8 +274,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if len(files) > 1 and args.format == "text":
         counts = result.counts()
-        say(f"共 {len(files)} 个文件：通过 {counts['通过']}，不通过 {counts['不通过']}，无法完整校验 {counts['无法完整校验']}，"
-            f"无法校验 {counts['无法校验']}")
+        print(f"共 {len(files)} 个文件：" + "，".join(f"{word} {counts[word]}" for word in ("通过", "不通过", "无法完整校验", "无法校验")
+                                                 if counts[word]), file=sys.stderr)  # the tally: stdout keeps one block per file
     return worst
 
 
@@ -511,6 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from budget_disclosure.xlio.archive import WorkbookRejected
+
     with chinese_argparse():
         args = build_parser().parse_args(argv)
     progress.QUIET = bool(getattr(args, "quiet", False))
@@ -529,5 +531,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_UNUSABLE
     except (UsageError, CodeListError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except WorkbookRejected as exc:  # a damaged part met while reading (the fast reader parses lazily)
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from budget_disclosure.xlio.archive import WorkbookRejected, inspect
+from budget_disclosure.xlio.archive import WorkbookRejected, broken_part, inspect
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>",
@@ -53,7 +53,12 @@ class CalamineBook:
 
     def _grid(self, sheet: str) -> list[list[object]]:
         if sheet not in self._grids:
-            rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            try:
+                rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet part: name it, in Chinese
+                part = broken_part(self.path) if self.path.suffix.lower() != ".xls" else None
+                where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取（{type(exc).__name__}）"
+                raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
             self._grids[sheet] = [[None if v == "" else v for v in row] for row in rows]
         return self._grids[sheet]
 
