@@ -28,7 +28,6 @@ def _open_book(path: Path, for_reading_only: bool = False):
     """The workbook, inspected first (kind, bomb, damage). An old .xls can be checked (read with
     calamine) but not written: saying so is better than converting behind the user's back."""
     from budget_disclosure.xlio.archive import WorkbookRejected, kind
-    from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 
     if not path.exists():
         raise UsageError(f"找不到文件：{path}")
@@ -50,6 +49,8 @@ def _open_book(path: Path, for_reading_only: bool = False):
             book = CalamineBook.fast(path)
             if book is not None:
                 return book
+        from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook  # imported only when needed: it is slow
+
         return OpenpyxlBook.open(path)
     except WorkbookRejected as exc:
         raise UsageError(str(exc)) from exc

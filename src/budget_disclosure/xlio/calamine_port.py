@@ -50,6 +50,7 @@ class CalamineBook:
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for damaged files
             raise WorkbookRejected(f"{self.path}：无法读取工作簿（{type(exc).__name__}）：文件可能已损坏") from exc
         self._grids: dict[str, list[list[object]]] = {}
+        self._extents: dict[str, tuple[int, int]] = {}
 
     def _grid(self, sheet: str) -> list[list[object]]:
         if sheet not in self._grids:
@@ -66,10 +67,12 @@ class CalamineBook:
         return list(self.wb.sheet_names)
 
     def extent(self, sheet: str) -> tuple[int, int]:
-        grid = self._grid(sheet)
-        last_row = max((r for r, row in enumerate(grid, 1) if any(v is not None for v in row)), default=0)
-        last_col = max((c for row in grid for c, v in enumerate(row, 1) if v is not None), default=0)
-        return (last_row, last_col)
+        if sheet not in self._extents:
+            grid = self._grid(sheet)
+            last_row = max((r for r, row in enumerate(grid, 1) if any(v is not None for v in row)), default=0)
+            last_col = max((c for row in grid for c, v in enumerate(row, 1) if v is not None), default=0)
+            self._extents[sheet] = (last_row, last_col)
+        return self._extents[sheet]
 
     def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
         return []

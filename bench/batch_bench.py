@@ -1,0 +1,93 @@
+"""A finance bureau's batch and the large packages, measured against issue 12's targets. Prints
+figures and ratios measured in the same run; asserts nothing.
+
+    python bench/batch_bench.py [--packages N] [--lines N ...]
+
+Targets: a batch of example-sized packages at ≥ 50 packages/s on 2 cores (≤ 5× a bare calamine read
+of the same files in one process); one `check y.xlsx`, whole process, ≤ 0.6× a bare
+`openpyxl.load_workbook` of the same file (also a whole process); a 100k-line package checked in
+≤ 5 s; a 20k-line department filled from the command line in ≤ 2 s; peak memory ≤ 300 MB at 100k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+CLI = [sys.executable, "-m", "budget_disclosure"]
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run(args, capture_output=True, check=False)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def _bare_calamine(files: list[Path]) -> float:
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - t
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--packages", type=int, default=100)
+    parser.add_argument("--lines", type=int, nargs="*", default=[20_000, 100_000])
+    args = parser.parse_args(argv)
+    from fill_bench import make_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        example = tmp / "example.xlsx"
+        subprocess.run([*CLI, "example", "-o", str(example), "-q"], check=True)
+        filled = tmp / "filled.xlsx"
+        subprocess.run([*CLI, "fill", str(example), "-o", str(filled), "-q"], check=True)
+        folder = tmp / "batch"
+        folder.mkdir()
+        for i in range(args.packages):
+            shutil.copy(filled, folder / f"p{i:04d}.xlsx")
+        files = sorted(folder.iterdir())
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        batch_s, _ = _run([*CLI, "check", str(folder), "--jobs", "2", "-q"])
+        bare_s = _bare_calamine(files)
+        rate = args.packages / batch_s
+        print(f"batch: {args.packages} packages, --jobs 2 on {cores} cores: {batch_s:.2f} s = {rate:.1f} packages/s "
+              f"(target ≥ 50); bare calamine read {bare_s:.2f} s; ratio {batch_s / bare_s:.1f}× (target ≤ 5×)")
+
+        check_s, check_mb = _run([*CLI, "check", str(filled), "-q"])
+        load_s, _ = _run([sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(filled)!r})"])
+        print(f"single check, whole process: {check_s:.2f} s ({check_mb:.0f} MB); bare openpyxl load, whole process: "
+              f"{load_s:.2f} s; ratio {check_s / load_s:.2f} (target ≤ 0.6)")
+
+        for lines in args.lines:
+            source = tmp / f"d{lines}.xlsx"
+            make_workbook(source, lines, 50)
+            out = tmp / f"d{lines}-filled.xlsx"
+            fill_s, fill_mb = _run([*CLI, "fill", str(source), "-o", str(out), "-q"])
+            check_s, check_mb = _run([*CLI, "check", str(out), "-q"])
+            print(f"{lines} lines / 50 units: CLI fill {fill_s:.1f} s ({fill_mb:.0f} MB peak so far)"
+                  + (f" (target ≤ 2 s at 20k, ratio {fill_s / 2:.1f})" if lines == 20_000 else "")
+                  + f"; check {check_s:.1f} s" + (f" (target ≤ 5 s at 100k, ratio {check_s / 5:.1f})" if lines == 100_000
+                                                   else "") + f"; peak memory so far {check_mb:.0f} MB (target ≤ 300 MB)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
