@@ -112,17 +112,11 @@ def _balanced_lines(text: str, font: str, size: float, width: float) -> list[str
     return list(text)
 
 
-def _cell(text: str, style: ParagraphStyle, width: float, amount: bool = False) -> Paragraph:
-    """A table cell that fits its column: an amount shrinks rather than wrap; text wraps in balanced lines."""
-    available = max(width - PADDING, 1)
-    font, size = style.fontName, style.fontSize
-    if amount:
-        while size > SMALLEST and pdfmetrics.stringWidth(text, font, size) > available:
-            size -= 0.5
-        if size != style.fontSize:
-            style = ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=size * 1.25)
-        return Paragraph(escape(text), style)
-    return Paragraph("<br/>".join(escape(line) for line in _balanced_lines(text, font, size, available)), style)
+def _cell(text: str, style: ParagraphStyle, width: float) -> str:
+    """A text cell that fits its column, wrapped in balanced lines: plain table text with line breaks
+    (the table draws it in the cell font; no paragraph to lay out twice per cell, in each of the
+    passes the 目录's page numbers need)."""
+    return "\n".join(_balanced_lines(text, style.fontName, style.fontSize, max(width - PADDING, 1)))
 
 
 def _fitting_size(text: str, style: ParagraphStyle, width: float) -> float:
@@ -143,8 +137,7 @@ def _table(table: PrintTable, styles: dict, width: float) -> list:
     spans = {(r1 - 1, c1 - 1): _span_width(widths, c1 - 1, c2 - 1) for r1, c1, r2, c2 in spec.header_merges()}
     header = [[_cell(t, styles["CellCenter"], spans.get((r, c), widths[c])) for c, t in enumerate(row)]
               for r, row in enumerate(spec.header)]
-    numbers = [Paragraph("栏次", styles["CellCenter"])] + [Paragraph(str(i), styles["CellCenter"])
-                                                        for i in range(1, len(spec.print_columns) + 1)]
+    numbers = ["栏次"] + [str(i) for i in range(1, len(spec.print_columns) + 1)]
     body, sizes = [], []
     top = len(header) + 1
     cell_style = styles["CellRight"]
@@ -163,8 +156,8 @@ def _table(table: PrintTable, styles: dict, width: float) -> list:
     amounts = [c for c, column in enumerate(spec.print_columns, 1) if column.kind == AMOUNT]
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName),
-                ("FONTSIZE", (0, top), (-1, -1), cell_style.fontSize),
-                ("ALIGN", (0, top), (0, -1), "CENTER"),
+                ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize), ("LEADING", (0, 0), (-1, -1), cell_style.leading),
+                ("ALIGN", (0, 0), (-1, top - 1), "CENTER"), ("ALIGN", (0, top), (0, -1), "CENTER"),
                 ("BACKGROUND", (0, 0), (-1, len(header)), colors.HexColor("#F2F2F2"))]
     commands += [("ALIGN", (c, top), (c, -1), "RIGHT") for c in amounts] + sizes
     for r1, c1, r2, c2 in spec.header_merges():
@@ -211,8 +204,12 @@ def _statement(blocks: list[tuple], styles: dict, width: float) -> list:
                 span = not header and 0 < last < n - 1
                 if span:
                     commands.append(("SPAN", (last, r), (n - 1, r)))
-                data.append([_cell(t, styles["Cell"], column * (n - c if span and c == last else 1),
-                                   amount=bool(re.fullmatch(r"[\d,.%-]+", t))) for c, t in enumerate(row)])
+                data.append([_cell(t, styles["Cell"], column * (n - c if span and c == last else 1))
+                             for c, t in enumerate(row)])
+                commands += [("ALIGN", (c, r), (c, r), "RIGHT") for c, t in enumerate(row)
+                             if re.fullmatch(r"[\d,.%-]+", t)]
+            cell = styles["Cell"]
+            commands += [("FONTSIZE", (0, 0), (-1, -1), cell.fontSize), ("LEADING", (0, 0), (-1, -1), cell.leading)]
             grid = Table(data, colWidths=[column] * n, repeatRows=len(header))
             grid.setStyle(TableStyle(commands))
             story += [Paragraph(escape(caption), styles["Caption"]), grid, Spacer(1, 3 * mm)]
