@@ -31,16 +31,22 @@ _HEBEI_ORDER = ("T4", "T9", "T6", "T5", "T7", "T8", "T1", "T2", "T3")
 
 @dataclass(frozen=True)
 class CellPattern:
-    """"T1:收入总计:收入预算数" — table, row ("" 合计, "*" every row, "#classes" every 类 line), column."""
+    """"T1:收入总计:收入预算数" — table, row ("" 合计, "*" every row, "#classes" every 类 line), column.
+    A trailing "?" marks a part some packages of the family do not print: when it is not read it
+    counts as zero (the rest of the identity still runs); any other cell not read makes the identity
+    not applicable."""
 
     table: str
     row: str
     column: str
+    optional: bool = False
 
     @classmethod
     def parse(cls, text: str) -> "CellPattern":
+        optional = text.endswith("?")
+        text = text.rstrip("?")
         table, row, column = text.split(":", 2) if text.count(":") >= 2 else (*text.split(":"), "")
-        return cls(table, row, column)
+        return cls(table, row, column, optional)
 
 
 @dataclass(frozen=True)

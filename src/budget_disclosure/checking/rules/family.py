@@ -47,10 +47,12 @@ def evaluate(ctx, identity: Identity):
         for row in (rows or []) if per_row else (None,):
             total = _ref(identity.total, row, column)
             if per_row:
-                parts = [_ref(p, row, column) for p in identity.parts]
+                parts = [(p, _ref(p, row, column)) for p in identity.parts]
             else:
-                parts = [_ref(p, r, column) for p in identity.parts
+                parts = [(p, _ref(p, r, column)) for p in identity.parts
                          for r in ((rows or []) if p.row in WILDCARDS else (None,))]
+            # an optional part the package does not print counts as zero
+            parts = [ref for p, ref in parts if not (p.optional and ctx.missing(ref) is not None)]
             if identity.relation == "balance":
                 left = [total] + [_ref(p, row, column) for p in identity.plus]
                 yield ctx.balance(left, parts, f"{identity.title}（{ctx.describe(total)}）")
