@@ -41,7 +41,9 @@ def test_folder_batch_with_jobs_writes_the_summary_with_one_row_per_package(fold
     summary = tmp_path / "汇总.xlsx"
     run = _run("check", str(folder), "--jobs", "2", "--summary", str(summary), "--format", "json")
     assert run.returncode == 2, run.stderr  # a corrupt file makes the batch's exit 2; the others were checked
-    files = json.loads(run.stdout)["files"]
+    data = json.loads(run.stdout)
+    files = data["files"]
+    assert len(data["summary"]["packages"]) == 7 and data["summary"]["rules"][0]["packages"] >= 1
     one = json.loads(_run("check", str(folder), "--jobs", "1", "--format", "json").stdout)
     assert one["files"] == files  # the process pool gives the reports one process gives
     outcomes = {Path(f["path"]).name: f.get("outcome") for f in files}

@@ -268,7 +268,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.summary:
         _write_summary(Path(args.summary), result, to_stderr=args.format == "json")
     if args.format == "json":
-        print(dumps({"files": reports, "summary": summary_dict(reports)}))
+        from budget_disclosure.batch import summary_rows
+
+        packages, _, rules = summary_rows(result)  # the reviewer's summary, as the 汇总 workbook has it
+        print(dumps({"files": reports, "summary": summary_dict(reports) | {"packages": packages, "rules": rules}}))
     if result.interrupted:
         print(f"已中止：校验了 {len(result.outcomes)}/{result.total} 个文件，结果已输出" +
               ("并写入汇总" if args.summary else ""), file=sys.stderr)
