@@ -112,9 +112,23 @@ class _Resolver:
         self.names: dict[tuple[Kind, str], str] = {}
         self.unverified: dict[tuple[Kind, str], InputProblem] = {}
         self.unnamed: dict[tuple[Kind, str], InputProblem] = {}
+        self._valid: dict[tuple[Kind, object, object], str] = {}  # code and name as typed → code, when no problem
 
     def check(self, kind: Kind, code_value: object, name_value: object, cell: str, name_cell: str,
               problems: list[InputProblem]) -> str | None:
+        """The code of a line, or None with its problems appended (each problem names this line's cell,
+        so only the valid pairs — most lines repeat a few hundred codes — are remembered)."""
+        key = (kind, code_value, name_value)
+        if key in self._valid:
+            return self._valid[key]
+        before = len(problems)
+        code = self._check(kind, code_value, name_value, cell, name_cell, problems)
+        if code is not None and len(problems) == before:
+            self._valid[key] = code
+        return code
+
+    def _check(self, kind: Kind, code_value: object, name_value: object, cell: str, name_cell: str,
+               problems: list[InputProblem]) -> str | None:
         label = KIND_LABEL[kind]
         code = normalize_code(code_value)
         name = cell_text(name_value)

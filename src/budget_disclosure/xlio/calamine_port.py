@@ -69,8 +69,10 @@ class CalamineBook:
     def extent(self, sheet: str) -> tuple[int, int]:
         if sheet not in self._extents:
             grid = self._grid(sheet)
-            last_row = max((r for r, row in enumerate(grid, 1) if any(v is not None for v in row)), default=0)
-            last_col = max((c for row in grid for c, v in enumerate(row, 1) if v is not None), default=0)
+            last_row = next((r for r in range(len(grid), 0, -1) if any(v is not None for v in grid[r - 1])), 0)
+            # per row, the last filled cell from the right: a dense row stops at once
+            last_col = max((next((c for c in range(len(row), 0, -1) if row[c - 1] is not None), 0)
+                            for row in grid[:last_row]), default=0)
             self._extents[sheet] = (last_row, last_col)
         return self._extents[sheet]
 
