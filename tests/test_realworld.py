@@ -264,3 +264,21 @@ def test_final_accounts_export_is_gated_and_titled_as_a_final_account(tmp_path):
     pages = [p.extract_text() for p in pypdf.PdfReader(out / "部门决算公开.pdf").pages]
     assert "2024 年部门决算信息公开" in pages[0] and "目录" in pages[0] and "收入支出决算总表" in pages[0]
     assert any("决算年度：2024" in p and "一般公共预算财政拨款基本支出决算表" in p for p in pages)
+
+
+def test_a_line_only_some_packages_of_the_family_print_is_counted_where_printed(tmp_path):
+    """A 上海 收支总表 that also prints 上年结转 (and 结转下年): the family's totals still add up, no false 强制."""
+    def carried(wb):
+        ws = wb["表1"]
+        total = _cell_with(ws, "收入总计")
+        ws.insert_rows(total.row)
+        ws.cell(total.row - 1, 1).value, ws.cell(total.row - 1, 2).value = "五、上年结转", "1,000"
+        ws.cell(total.row - 1, 3).value, ws.cell(total.row - 1, 4).value = "结转下年", "1,000"
+        for col in (2, 4):
+            cell = ws.cell(total.row, col)
+            cell.value = f"{int(cell.value.replace(',', '')) + 1000:,}"
+
+    report = _check(_edited("01", tmp_path, carried))
+    tables = [(f.rule, f.message) for f in report.findings if f.severity == ERROR and f.rule.startswith(("BD1", "BD2"))]
+    assert not tables, tables  # the 情况说明 now misstates the total (BD801): that one is right
+    assert "上年结转结余" in report.package.tables["T1"].rows
