@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -83,6 +82,8 @@ def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_d
         except KeyboardInterrupt:
             result.interrupted = True
         return result
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only for a pool: its import costs start-up
+
     pool = ProcessPoolExecutor(max_workers=jobs)
     futures = {pool.submit(_worker, (path, options)): path for path in files}
     try:
