@@ -196,3 +196,18 @@ def test_a_killed_fill_leaves_the_input_as_it_was(filled_copy, tmp_path):
     child.wait()
     after = filled_copy.read_bytes()
     assert after == before or zipfile.ZipFile(io.BytesIO(after)).testzip() is None  # old or complete new
+
+
+def test_a_cell_at_the_sheet_corner_is_named_not_read_into_memory(filled_path, tmp_path):
+    """The fast reader would fill the rectangle up to XFD1048576 (seventeen billion cells): such a
+    workbook is read by the openpyxl adapter, which names the far cell; the check finishes normally."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(filled_path)
+    wb["预算明细"]["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    wb.save(path)
+    run = subprocess.run([sys.executable, "-m", "budget_disclosure", "check", str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert "预算明细!XFD1048576：远离表格内容的单元格（“x”），未读取" in run.stdout

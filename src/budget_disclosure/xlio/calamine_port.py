@@ -15,20 +15,39 @@ _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(
                                 re.S)
 
 
-def formulas_without_results(path: Path) -> bool:
-    """Does a sheet hold a formula with no cached result? calamine would read it as blank; the
-    openpyxl adapter recalculates it (or marks it unread) instead. Checked on the raw XML, fast."""
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})\d+"')
+FAR_ROW, FAR_COLUMN = 300_000, 200  # beyond: calamine would allocate the whole rectangle up to that cell
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def needs_openpyxl(path: Path) -> str | None:
+    """Why this workbook must be read by the openpyxl adapter, or None. A formula with no cached
+    result (calamine would read it as blank; openpyxl recalculates it or marks it unread), or a
+    cell far beyond the content (calamine fills the rectangle up to it — a stray entry at
+    XFD1048576 is seventeen billion cells; openpyxl reads the content and names the far cell).
+    Checked on the raw XML, fast."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
             data = archive.read(name)
-            if not _FORMULA.search(data):
-                continue
-            for cell in _CELL_WITH_FORMULA.finditer(data):
-                if not re.search(rb"<(?:\w+:)?v>[^<]", cell.group(0)):
-                    return True
-    return False
+            tail = list(_LAST_ROW.finditer(data[-4096:])) or list(_LAST_ROW.finditer(data))
+            if tail and int(tail[-1].group(1)) > FAR_ROW:
+                return "far"
+            if any(_column_number(m.group(1)) > FAR_COLUMN for m in _WIDE_CELL.finditer(data)):
+                return "far"
+            if _FORMULA.search(data):
+                for cell in _CELL_WITH_FORMULA.finditer(data):
+                    if not re.search(rb"<(?:\w+:)?v>[^<]", cell.group(0)):
+                        return "formula"
+    return None
 
 
 class CalamineBook:
@@ -37,9 +56,9 @@ class CalamineBook:
     @classmethod
     def fast(cls, path: Path) -> "CalamineBook | None":
         """The fast reader for a .xlsx / .xlsm checked without writing, after the archive is inspected;
-        None when a formula has no cached result (the openpyxl adapter handles those)."""
+        None when the openpyxl adapter must read it (``needs_openpyxl``)."""
         inspect(path)
-        return None if formulas_without_results(path) else cls(path)
+        return None if needs_openpyxl(path) else cls(path)
 
     def __init__(self, path: Path):
         from python_calamine import CalamineWorkbook
