@@ -24,6 +24,13 @@ SEED_TEXT = DATA / "seed" / "000_45a79a30fb7ab4bf.txt"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "libreoffice: needs LibreOffice (soffice) on PATH")
+    # Many tests run the command line in a child process. Where PYTHONDONTWRITEBYTECODE is set (as on
+    # CI machines), every child would compile the package from source again; compiled once here, the
+    # children load it (the files go to __pycache__, which git ignores).
+    if not hasattr(config, "workerinput"):
+        import compileall
+
+        compileall.compile_dir(str(ROOT / "src" / "budget_disclosure"), quiet=1)
 
 
 @pytest.fixture(scope="session")

@@ -126,7 +126,7 @@ def test_a_column_not_read_is_never_compared_as_zero(tmp_path):
             if any(isinstance(v, str) and re.fullmatch(r"[\d,]+(\.\d+)?", v) and ("," in v or "." in v) for v in values):
                 columns.append((ws.title, c, header))
     assert len(columns) >= 20
-    for sheet, col, header in columns[::2]:  # every other amount column, over all nine tables
+    for sheet, col, header in columns[::3]:  # every third amount column, over all nine tables
         wb = load_workbook(path)
         ws = wb[sheet]
         for r in range(header, ws.max_row + 1):
