@@ -245,6 +245,23 @@ def _sheet_value(wb, sheet: str, row: int, col: int) -> object:
     return cell.value if cell is not None else None
 
 
+_PROFILE: list[str] = []
+
+
+def _office_profile() -> str:
+    """One LibreOffice user profile per process, removed at exit: a new profile costs LibreOffice a
+    few seconds of first start on every call; one per process also never meets another's lock."""
+    if not _PROFILE:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="bd-office-profile-")
+        atexit.register(shutil.rmtree, folder, True)
+        _PROFILE.append(folder)
+    return _PROFILE[0]
+
+
 def recalculated(path: Path):
     """The workbook as LibreOffice computes it (headless, in a temporary folder), data only; None
     when LibreOffice is not installed or fails. Used only for formulas without a cached result."""
@@ -260,7 +277,7 @@ def recalculated(path: Path):
         shutil.copy(path, source)
         out = Path(tmp) / "out"
         try:
-            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+            subprocess.run([soffice, f"-env:UserInstallation=file://{_office_profile()}", "--headless", "--norestore",
                             "--convert-to", "xlsx", "--outdir", str(out), str(source)],
                            capture_output=True, timeout=120, check=False)
             return load_workbook(out / "in.xlsx", data_only=True)
