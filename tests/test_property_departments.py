@@ -29,7 +29,7 @@ from budget_disclosure.layout.tables import EXPENDITURE_CLASSES, TABLE_BY_KEY
 from budget_disclosure.xlio.tables_io import read_table_values
 from budget_disclosure.xlio.template import build_template
 
-DEPARTMENTS = int(os.environ.get("BD_PROPERTY_DEPARTMENTS", "3"))
+DEPARTMENTS = int(os.environ.get("BD_PROPERTY_DEPARTMENTS", "2"))
 SEED = int(os.environ.get("BD_PROPERTY_SEED", "20241"))
 SHARD, SHARDS = map(int, os.environ.get("BD_PROPERTY_SHARD", "0/1").split("/"))  # split a long run over processes
 
