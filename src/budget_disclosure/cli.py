@@ -24,9 +24,10 @@ class UsageError(Exception):
 WRITES = "生成、标记、清除或导出"
 
 
-def _open_book(path: Path, for_reading_only: bool = False):
+def _open_book(path: Path, for_reading_only: bool = False, writes=None):
     """The workbook, inspected first (kind, bomb, damage). An old .xls can be checked (read with
-    calamine) but not written: saying so is better than converting behind the user's back."""
+    calamine) but not written: saying so is better than converting behind the user's back.
+    ``writes``: which sheets the operation writes — the others are read fast and carried unchanged."""
     from budget_disclosure.xlio.archive import WorkbookRejected, kind
 
     if not path.exists():
@@ -49,6 +50,10 @@ def _open_book(path: Path, for_reading_only: bool = False):
             book = CalamineBook.fast(path)
             if book is not None:
                 return book
+        if writes is not None:
+            from budget_disclosure.xlio.split_book import SplitBook
+
+            return SplitBook.open_for_writing(path, writes)
         from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook  # imported only when needed: it is slow
 
         return OpenpyxlBook.open(path)
@@ -119,7 +124,7 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    from budget_disclosure.fill import fill_book
+    from budget_disclosure.fill import fill_book, writes_sheet
 
     source = Path(args.input)
     codes = _existing(args.codes, "科目表文件", (".csv",))
@@ -128,7 +133,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else source
     _writable_target(source, target, args.force)
     with progress.steps(3, "读取工作簿") as bar:
-        book = _open_book(source)
+        book = _open_book(source, writes=writes_sheet)
         bar.step("生成九张表和情况说明")
         result = fill_book(book, unit=args.unit, codes_file=codes, balance=True if args.balance else None)
         bar.step(f"保存 {target.name}")
@@ -165,7 +170,7 @@ def _safe_name(text: str) -> str:
 
 def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) -> int:
     """The department package and one package per unit, each a copy of the workbook filled for it."""
-    from budget_disclosure.fill import fill_book
+    from budget_disclosure.fill import fill_book, writes_sheet
     from budget_disclosure.loading import derive_from_book
 
     if not args.output:
@@ -175,14 +180,14 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} 已存在且不是文件夹：--all-units 的 -o 应为文件夹")
-    department = derive_from_book(_open_book(source), codes_file=codes).department
+    department = derive_from_book(_open_book(source, for_reading_only=True), codes_file=codes).department
     out.mkdir(parents=True, exist_ok=True)
     targets = [(None, f"部门_{department.header.code}_{department.header.name}")]
     targets += [(code, f"单位_{code}_{name}") for code, name in department.units().items()
                 if code != department.header.code]
     with progress.steps(len(targets), "生成公开包") as bar:
         for unit, name in targets:
-            book = _open_book(source)
+            book = _open_book(source, writes=writes_sheet)
             result = fill_book(book, unit=unit, codes_file=codes, balance=True if args.balance else None)
             target = out / f"{_safe_name(name)}{source.suffix}"
             _writable_target(source, target, args.force)

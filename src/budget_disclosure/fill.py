@@ -48,6 +48,15 @@ def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | No
 BALANCED_KEY = "舍位平衡"
 
 
+def writes_sheet(name: str) -> bool:
+    """Whether fill may write this sheet (it only reads the others, which a save carries unchanged)."""
+    from budget_disclosure.balancing import NOTE_SHEET
+    from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
+    from budget_disclosure.xlio.meta import META_SHEET
+
+    return name in {spec.sheet for spec in TABLES} | {NARRATIVE_SHEET, META_SHEET, NOTE_SHEET}
+
+
 def _write_balance_note(port: WorkbookPort, result: FillResult, places: dict) -> None:
     """The 舍位说明 sheet of a balanced fill (replaced each time); removed when fill no longer balances."""
     from budget_disclosure.balancing import NOTE_SHEET, note_rows

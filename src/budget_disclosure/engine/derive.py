@@ -203,14 +203,14 @@ def state_capital_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
 
 def three_public_table(detail: BudgetDetail, name_of: NameOf) -> DerivedTable:
     """表9 财政拨款“三公”经费支出表: 基本 and 项目 spending of all 财政拨款, by 经济分类 款."""
-    funded = [l for l in detail.lines if l.fund.appropriation]
+    every = L.SANGONG_ABROAD + L.SANGONG_CAR_PURCHASE + L.SANGONG_CAR_RUNNING + L.SANGONG_RECEPTION
+    funded = [l for l in detail.lines if l.fund.appropriation and l.econ_code in every]  # the few 三公 lines
 
     def item(codes: tuple[str, ...]) -> list[Decimal]:
         parts = [_total(funded, lambda l, t=t: l.fund.appropriation == t and l.econ_code in codes)
                  for t in APPROPRIATION_TYPES]
         return [sum(parts, ZERO)] + parts
 
-    every = L.SANGONG_ABROAD + L.SANGONG_CAR_PURCHASE + L.SANGONG_CAR_RUNNING + L.SANGONG_RECEPTION
     total = item(every)
     values = [
         total,

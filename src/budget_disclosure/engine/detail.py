@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Callable
 
 from budget_disclosure.engine.codes import (
     KIND_LABEL, LEVEL_DIGITS, LEVEL_NAMES, Classifications, Kind, ancestors, normalize_code, normalize_name,
@@ -114,15 +115,16 @@ class _Resolver:
         self.unnamed: dict[tuple[Kind, str], InputProblem] = {}
         self._valid: dict[tuple[Kind, object, object], str] = {}  # code and name as typed → code, when no problem
 
-    def check(self, kind: Kind, code_value: object, name_value: object, cell: str, name_cell: str,
+    def check(self, kind: Kind, code_value: object, name_value: object, at: Callable[[str], str],
               problems: list[InputProblem]) -> str | None:
         """The code of a line, or None with its problems appended (each problem names this line's cell,
-        so only the valid pairs — most lines repeat a few hundred codes — are remembered)."""
+        ``at(column key)``, so only the valid pairs — most lines repeat a few hundred codes — are remembered)."""
         key = (kind, code_value, name_value)
         if key in self._valid:
             return self._valid[key]
         before = len(problems)
-        code = self._check(kind, code_value, name_value, cell, name_cell, problems)
+        prefix = "func" if kind == "functional" else "econ"
+        code = self._check(kind, code_value, name_value, at(f"{prefix}_code"), at(f"{prefix}_name"), problems)
         if code is not None and len(problems) == before:
             self._valid[key] = code
         return code
@@ -178,6 +180,18 @@ class _Resolver:
         problems.extend(p for key, p in self.unnamed.items() if key not in self.names)
 
 
+_REQUIRED_TEXT = tuple(c for c in DETAIL_COLUMNS if c.required and c.key not in ("func_code", "econ_code"))
+_CENT = Decimal("0.01")
+
+
+def _text(value: object) -> str:
+    return value.strip() if value.__class__ is str else cell_text(value)
+
+
+def _vocabulary(text: str, by_label: dict, aliases: dict) -> object:
+    return by_label.get(aliases.get(text, text))
+
+
 def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
     """Validate everything; raise InputError listing every problem, or return the detail."""
     header, problems = read_header(raw)
@@ -185,27 +199,30 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
     dashes: list[InputProblem] = []
     lines: list[BudgetLine] = []
     letters = raw.detail_letters
+    # a sheet of 20,000 lines repeats a few fund sources, kinds and amounts' forms: looked up once
+    funds: dict[str, object] = {}
+    kinds: dict[str, object] = {}
     for row_number, cells in raw.rows:
         def at(key: str) -> str:
             return f"{letters[key]}{row_number}"
 
         row_problems: list[InputProblem] = []
-        for column in DETAIL_COLUMNS:
-            if column.required and column.key not in ("func_code", "econ_code") and cell_text(cells.get(column.key)) == "":
+        for column in _REQUIRED_TEXT:
+            if _text(cells.get(column.key)) == "":
                 hint = f"，应为下列之一：{'、'.join(column.choices)}" if column.choices else ""
                 row_problems.append(InputProblem(DETAIL_SHEET, at(column.key), f"“{column.header}”为空{hint}"))
-        func = resolver.check("functional", cells.get("func_code"), cells.get("func_name"),
-                              at("func_code"), at("func_name"), row_problems)
-        econ = resolver.check("economic", cells.get("econ_code"), cells.get("econ_name"),
-                              at("econ_code"), at("econ_name"), row_problems)
+        func = resolver.check("functional", cells.get("func_code"), cells.get("func_name"), at, row_problems)
+        econ = resolver.check("economic", cells.get("econ_code"), cells.get("econ_name"), at, row_problems)
 
-        fund_text = cell_text(cells.get("fund"))
-        fund = FUND_BY_LABEL.get(FUND_ALIASES.get(fund_text, fund_text))
+        fund_text = _text(cells.get("fund"))
+        fund = funds[fund_text] if fund_text in funds else funds.setdefault(
+            fund_text, _vocabulary(fund_text, FUND_BY_LABEL, FUND_ALIASES))
         if fund_text and fund is None:
             row_problems.append(InputProblem(DETAIL_SHEET, at("fund"),
                                              f"资金来源“{fund_text}”无法识别，应为下列之一：{'、'.join(FUND_BY_LABEL)}"))
-        kind_text = cell_text(cells.get("kind"))
-        kind = KIND_BY_LABEL.get(KIND_ALIASES.get(kind_text, kind_text))
+        kind_text = _text(cells.get("kind"))
+        kind = kinds[kind_text] if kind_text in kinds else kinds.setdefault(
+            kind_text, _vocabulary(kind_text, KIND_BY_LABEL, KIND_ALIASES))
         if kind_text and kind is None:
             row_problems.append(InputProblem(DETAIL_SHEET, at("kind"),
                                              f"支出类型“{kind_text}”无法识别，应为下列之一：{'、'.join(KIND_BY_LABEL)}"))
@@ -229,18 +246,20 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
             row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                              f"金额应为数字（单位：元），实际为“{cell_text(raw_amount)}”"))
         else:
-            if amount is not None and amount != amount.quantize(Decimal("0.01")):
+            if amount is not None and amount.as_tuple().exponent < -2 and amount != amount.quantize(_CENT):
                 row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                                  f"金额以元为单位，最多两位小数，实际为“{cell_text(raw_amount)}”"))
-        problems.extend(row_problems)
-        if row_problems or amount is None or header is None:
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        if amount is None or header is None:
             continue
         lines.append(BudgetLine(
-            unit_code=cell_text(cells.get("unit_code")), unit_name=cell_text(cells.get("unit_name")),
+            unit_code=_text(cells.get("unit_code")), unit_name=_text(cells.get("unit_name")),
             func_code=func, func_name=resolver.names[("functional", func)],
             econ_code=econ, econ_name=resolver.names[("economic", econ)],
             fund=fund, kind=kind,
-            project_code=cell_text(cells.get("project_code")), project_name=cell_text(cells.get("project_name")),
+            project_code=_text(cells.get("project_code")), project_name=_text(cells.get("project_name")),
             amount=amount, row=row_number,
         ))
     resolver.finish(problems)

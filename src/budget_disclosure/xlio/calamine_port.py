@@ -16,6 +16,7 @@ _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(
 
 
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_TWO_LETTER_CELL = re.compile(rb'r="[A-Z]{2}')  # every cell beyond column Z has it (and a few other things)
 _WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})\d+"')
 FAR_ROW, FAR_COLUMN = 300_000, 200  # beyond: calamine would allocate the whole rectangle up to that cell
 
@@ -28,25 +29,32 @@ def _column_number(letters: bytes) -> int:
 
 
 def needs_openpyxl(path: Path) -> str | None:
-    """Why this workbook must be read by the openpyxl adapter, or None. A formula with no cached
-    result (calamine would read it as blank; openpyxl recalculates it or marks it unread), or a
-    cell far beyond the content (calamine fills the rectangle up to it — a stray entry at
-    XFD1048576 is seventeen billion cells; openpyxl reads the content and names the far cell).
-    Checked on the raw XML, fast."""
+    """Why this workbook must be read by the openpyxl adapter, or None (``part_needs_openpyxl`` of
+    any of its sheets). Checked on the raw XML, fast."""
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            data = archive.read(name)
-            tail = list(_LAST_ROW.finditer(data[-4096:])) or list(_LAST_ROW.finditer(data))
-            if tail and int(tail[-1].group(1)) > FAR_ROW:
-                return "far"
-            if any(_column_number(m.group(1)) > FAR_COLUMN for m in _WIDE_CELL.finditer(data)):
-                return "far"
-            if _FORMULA.search(data):
-                for cell in _CELL_WITH_FORMULA.finditer(data):
-                    if not re.search(rb"<(?:\w+:)?v>[^<]", cell.group(0)):
-                        return "formula"
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                reason = part_needs_openpyxl(archive.read(name))
+                if reason:
+                    return reason
+    return None
+
+
+def part_needs_openpyxl(data: bytes) -> str | None:
+    """Why calamine cannot read this sheet part as openpyxl would: a formula with no cached result
+    (calamine would read it as blank; openpyxl recalculates it or marks it unread), or a cell far
+    beyond the content (calamine fills the rectangle up to it — a stray entry at XFD1048576 is
+    seventeen billion cells; openpyxl reads the content and names the far cell)."""
+    tail = list(_LAST_ROW.finditer(data[-4096:])) or list(_LAST_ROW.finditer(data))
+    if tail and int(tail[-1].group(1)) > FAR_ROW:
+        return "far"
+    # quick literal scans first (a 20,000-line sheet is 17 MB of XML), the exact patterns after
+    if _TWO_LETTER_CELL.search(data) and any(_column_number(m.group(1)) > FAR_COLUMN for m in _WIDE_CELL.finditer(data)):
+        return "far"
+    if (b"f>" in data or b'f t="dataTable"' in data) and _FORMULA.search(data):
+        for cell in _CELL_WITH_FORMULA.finditer(data):
+            if not re.search(rb"<(?:\w+:)?v>[^<]", cell.group(0)):
+                return "formula"
     return None
 
 

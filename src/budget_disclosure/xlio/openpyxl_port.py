@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 import json
+from copy import copy
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -62,13 +63,15 @@ class OpenpyxlBook:
         return UNREAD if value is None else value
 
     @classmethod
-    def open(cls, path: Path) -> "OpenpyxlBook":
-        """Open after the archive is inspected (kind, bomb, CRC); a part that fails to parse is named."""
+    def open(cls, path: Path, source=None) -> "OpenpyxlBook":
+        """Open after the archive is inspected (kind, bomb, CRC); a part that fails to parse is named.
+        ``source``: a file object to load instead of ``path``, made from it after its inspection."""
         path = Path(path)
-        inspect(path)
+        if source is None:
+            inspect(path)
         keep_vba = path.suffix.lower() in (".xlsm", ".xltm")
         try:
-            return cls(load_workbook(path, keep_vba=keep_vba, keep_links=True), path)
+            return cls(load_workbook(source or path, keep_vba=keep_vba, keep_links=True), path)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             part = broken_part(path)
             where = f"部件 {part} 不是合法的 XML" if part else f"openpyxl 无法解析（{type(exc).__name__}）"
@@ -131,12 +134,20 @@ class OpenpyxlBook:
                 ws.cell(top + r, left + c).value = value
 
     def style_block(self, sheet: str, top: int, left: int, bottom: int, right: int, style: CellStyle) -> None:
+        if bottom < top or right < left:
+            return
         ws = self.wb[sheet]
-        attrs = to_openpyxl(style)
-        for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right):
-            for cell in row:
-                for name, value in attrs.items():
-                    setattr(cell, name, value)
+        # Style one cell through openpyxl (which finds or adds each font, fill… in the workbook's
+        # tables, hashing the objects: the slow part), then give every other cell a copy of its
+        # style indices — the same result, a hundred times faster on a table of thousands of cells.
+        first = ws.cell(top, left)
+        for name, value in to_openpyxl(style).items():
+            setattr(first, name, value)
+        indices = first._style
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    ws.cell(r, c)._style = copy(indices)
 
     def style_columns(self, sheet: str, top: int, bottom: int, left: int, styles: Sequence[CellStyle]) -> None:
         for offset, style in enumerate(styles):
