@@ -9,6 +9,7 @@ using something the target client (xlwings Server's Office.js client) or this br
 from __future__ import annotations
 
 import re
+from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -22,11 +23,13 @@ OFFICE_JS_ACTIONS = {
     "setValues", "setRangeColor", "addNote", "deleteNote", "addHyperlink", "rangeInsert", "rangeDelete",
     "setNumberFormat", "setFontProperty", "setHorizontalAlignment", "setVerticalAlignment", "setWrapText",
     "setBorderProperty", "addSheet", "sheetDelete", "setSheetVisibility", "setColumnWidth", "namesAdd", "nameDelete",
-    "alert",
+    "alert", "runMacro",
 }
 
 
-def book_json(path: Path, client: str = "Office.js") -> dict:
+def book_json(path: Path, client: str = "Office.js", notes_supported: bool = True, exclude=()) -> dict:
+    """The request Office.js sends: every sheet's name and visibility, the values of the sheets not
+    excluded, which cells have a note (only where the notes API exists: ExcelApi 1.18)."""
     import xlwings as xw
 
     wb = load_workbook(path, data_only=True)
@@ -35,8 +38,11 @@ def book_json(path: Path, client: str = "Office.js") -> dict:
         values = [["" if v is None else (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
                    for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]
         notes = [{"address": c.coordinate} for row in ws.iter_rows() for c in row if c.comment]
-        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": [], "shapes": [],
-                       "charts": [], "notes": notes})
+        excluded = ws.title in exclude
+        sheets.append({"name": ws.title, "values": [[]] if excluded else values, "pictures": [], "tables": [],
+                       "shapes": [], "charts": [], "notes": [] if excluded or not notes_supported else notes,
+                       "notes_supported": notes_supported,
+                       "visibility": {"visible": "Visible", "hidden": "Hidden"}.get(ws.sheet_state, "VeryHidden")})
     names = []
     for index, ws in enumerate(wb.worksheets):
         for name, defined in ws.defined_names.items():
@@ -46,6 +52,20 @@ def book_json(path: Path, client: str = "Office.js") -> dict:
     return {"client": client, "version": xw.__version__,
             "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
             "names": names, "sheets": sheets}
+
+
+def fills_json(path: Path, skip=("预算明细",)) -> str:
+    """The fill colours ribbon.js sends along: {sheet: [[row, column, "#RRGGBB"], …]}."""
+    import json
+
+    wb = load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        if ws.title in skip:
+            continue
+        out[ws.title] = [[c.row, c.column, "#" + c.fill.fgColor.rgb[-6:]] for row in ws.iter_rows() for c in row
+                         if c.fill is not None and c.fill.patternType == "solid" and isinstance(c.fill.fgColor.rgb, str)]
+    return json.dumps(out, ensure_ascii=False)
 
 
 def run_macro(path: Path, macro) -> tuple[list[dict], str]:
@@ -67,6 +87,23 @@ def _cells(ws, action):
 _ADDRESS = re.compile(r"\$?([A-Z]+)\$?(\d+)")
 
 
+def _restyle(ws, action, change) -> None:
+    """Apply ``change`` (an openpyxl cell → sets one style attribute) to every cell of the action's
+    range: computed once per distinct style the range holds (openpyxl hashes every style object it
+    is given — per cell, a table's replay took seconds), then copied as style indices."""
+    done: dict[tuple, object] = {}
+    for cell in _cells(ws, action):
+        if cell._style is None:  # a merged cell's hidden part: openpyxl styles it its own way
+            change(cell)
+            continue
+        key = tuple(cell._style)
+        if key not in done:
+            change(cell)
+            done[key] = copy(cell._style)
+        else:
+            cell._style = copy(done[key])
+
+
 def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
     """Replay actions onto a copy of ``src`` saved as ``dst``; returns unknown action names."""
     wb = load_workbook(src)
@@ -85,8 +122,7 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
                     ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j).value = None if v == "" else v
         elif func == "setRangeColor":
             fill = PatternFill("solid", fgColor=args[0].lstrip("#")) if args[0] else PatternFill()
-            for cell in _cells(ws, a):
-                cell.fill = fill
+            _restyle(ws, a, lambda cell: setattr(cell, "fill", fill))
         elif func == "addNote":
             col, row = _ADDRESS.match(args[0]).groups()
             ws[f"{col}{row}"].comment = Comment(args[1], "budget-disclosure 校验")
@@ -102,17 +138,16 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
         elif func == "rangeDelete":
             ws.delete_rows(a["start_row"] + 1, a["row_count"])
         elif func == "setNumberFormat":
-            for cell in _cells(ws, a):
-                cell.number_format = args[0]
+            _restyle(ws, a, lambda cell: setattr(cell, "number_format", args[0]))
         elif func == "setFontProperty":
-            for cell in _cells(ws, a):
-                cell.font = Font(**{**{"name": cell.font.name, "b": cell.font.b, "sz": cell.font.sz},
-                                    {"bold": "b", "size": "sz"}.get(args[0], args[0]): args[1]})
+            _restyle(ws, a, lambda cell: setattr(cell, "font", Font(**{
+                **{"name": cell.font.name, "b": cell.font.b, "sz": cell.font.sz},
+                {"bold": "b", "size": "sz"}.get(args[0], args[0]): args[1]})))
         elif func in ("setHorizontalAlignment", "setVerticalAlignment", "setWrapText"):
             args = args[0] if isinstance(args, list) else args
             if isinstance(args, str):
                 args = {"centeracrossselection": "centerContinuous"}.get(args.lower(), args.lower())
-            for cell in _cells(ws, a):
+            def align(cell, func=func, args=args):
                 al = cell.alignment
                 if func == "setWrapText":
                     cell.alignment = Alignment(horizontal=al.horizontal, vertical=al.vertical, wrap_text=bool(args))
@@ -120,15 +155,16 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
                     cell.alignment = Alignment(horizontal=args, vertical=al.vertical, wrap_text=al.wrap_text)
                 else:
                     cell.alignment = Alignment(horizontal=al.horizontal, vertical=args, wrap_text=al.wrap_text)
+            _restyle(ws, a, align)
         elif func == "setBorderProperty":
-            for cell in _cells(ws, a):
-                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            _restyle(ws, a, lambda cell: setattr(cell, "border", border))
         elif func == "addSheet":
             wb.create_sheet(args[1], index=args[0])
         elif func == "sheetDelete":
             del wb[wb.worksheets[a["sheet_position"]].title]
         elif func == "setSheetVisibility":
-            ws.sheet_state = "hidden" if args[0] == "Hidden" else "visible"
+            ws.sheet_state = {"Hidden": "hidden", "VeryHidden": "veryHidden"}.get(args[0], "visible")
         elif func == "setColumnWidth":
             ws.column_dimensions[get_column_letter(a["start_column"] + 1)].width = args[0]
         elif func == "namesAdd":
@@ -139,7 +175,7 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
             target = wb.worksheets[args[5]] if args[5] is not None else ws
             if name in target.defined_names:
                 del target.defined_names[name]
-        elif func == "alert":
+        elif func in ("alert", "runMacro"):  # a message box; a callback of ribbon.js (the download)
             alerts.append(args[0])
     wb.save(dst)
     return unknown

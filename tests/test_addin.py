@@ -121,7 +121,7 @@ def test_server_manifest_buttons_reach_server_scripts():
     mapping = dict(re.findall(r'"(bd-[a-z]+)": "(bd_[a-z]+)"', ribbon_js))
     server = ast.parse((ROOT / "src" / "budget_disclosure" / "xl" / "server.py").read_text("utf-8"))
     scripts = {f.name for f in server.body if isinstance(f, ast.FunctionDef)
-               and any(getattr(d, "id", "") == "script" for d in f.decorator_list)}
+               and any(getattr(getattr(d, "func", d), "id", "") == "script" for d in f.decorator_list)}
     assert functions and all(mapping[f] in scripts for f in functions)
     assert {mapping[f] for f in functions} == set(ribbon.HANDLERS)
 

@@ -394,6 +394,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_server(args: argparse.Namespace) -> int:
+    from budget_disclosure.xl.server_project import ProjectError, init, run
+
+    folder = Path(args.folder)
+    try:
+        if args.server_command == "init":
+            written = init(folder, args.licence)
+            say(f"已生成预算公开的 xlwings Server 项目：{folder.resolve()}（{len(written)} 个文件）")
+            say(f"  请填写 {folder / '.env'} 中的设置（许可密钥、对外域名、登录），部署说明见 {folder / 'README.md'}")
+            say(f"  本机试用：budget-disclosure server run {folder}")
+            return EXIT_OK
+        run(folder, args.host, args.port)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from exc
+    return EXIT_OK
+
+
 def cmd_addin(args: argparse.Namespace) -> int:
     from budget_disclosure.xl.addin_build import AddinError, build_addin
     from budget_disclosure.xl.addin_install import install, plan
@@ -497,6 +514,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="有未说明的强制错误时仍然导出（清单中注明）")
     p.set_defaults(run=cmd_export)
 
+    p = sub.add_parser("server", parents=[common], help="xlwings Server（Excel 网页版、Mac）：生成项目或本机试用")
+    server = p.add_subparsers(dest="server_command", required=True, title="子命令", metavar="子命令")
+    si = server.add_parser("init", parents=[common], help="生成可直接运行的 xlwings Server 项目（脚本、功能区、清单、设置、部署说明）")
+    si.add_argument("folder", metavar="文件夹", help="新的（或空的）文件夹；对已生成的项目再次运行则更新其中本工具的文件")
+    si.add_argument("--licence", default="noncommercial", metavar="密钥",
+                    help="xlwings 许可密钥（默认 noncommercial：政府机关、事业单位自用）")
+    si.set_defaults(run=cmd_server)
+    sr = server.add_parser("run", parents=[common], help="在本机启动项目（默认 127.0.0.1:8000）")
+    sr.add_argument("folder", metavar="文件夹")
+    sr.add_argument("--host", default="127.0.0.1", help="监听地址（默认只限本机 127.0.0.1）")
+    sr.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    sr.set_defaults(run=cmd_server)
     p = sub.add_parser("addin", parents=[common], help="Excel 加载项：构建或安装")
     addin = p.add_subparsers(dest="addin_command", required=True, title="子命令", metavar="子命令")
     b = addin.add_parser("build", parents=[common], help="由固定版本的 xlwings 构建 .xlam（无需 Excel）")

@@ -11,7 +11,7 @@ from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_ORDER,
 from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET, CheckReport
 from budget_disclosure.reading.grid import table_title
 from budget_disclosure.xlio import styles
-from budget_disclosure.xlio.port import KEEP_NOTE, WorkbookPort
+from budget_disclosure.xlio.port import KEEP_NOTE, UNKNOWN_FILL, WorkbookPort
 
 COLOURS = {ERROR: "solid:FFC7CE", WARNING: "solid:FFEB9C", ROUNDING: "solid:DDEBF7"}
 SUSPECT_COLOUR = "solid:FF8080"  # the most likely wrong cell of several failed identities
@@ -41,6 +41,16 @@ def note_text(findings: list[Finding], suspect: bool = False) -> str:
         if f.acknowledged:
             lines.append(f"已说明：{f.acknowledged}")
     return "\n".join(lines)
+
+
+def unknown_fills(port: WorkbookPort) -> int:
+    """How many flagged cells' original fill the engine could not read (clearing leaves them
+    without fill): Excel on the web when the ribbon could not send the colours."""
+    if FLAGS_SHEET not in port.sheet_names():
+        return 0
+    rows, _ = port.extent(FLAGS_SHEET)
+    records = port.read_block(FLAGS_SHEET, 2, 1, rows, 4) if rows >= 2 else []
+    return sum(1 for r in records if r[0] and r[3] and json.loads(r[3])[0] == UNKNOWN_FILL)
 
 
 def clear_flags(port: WorkbookPort) -> int:
@@ -95,6 +105,7 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
         if sheet in sheets:  # a finding in a .docx given to the check has no cell to colour
             by_sheet[sheet].append((row, col))
     bookkeeping = [["工作表", "行", "列", "原格式(JSON)", "标记说明"]]
+    kept: set[tuple[str, int, int]] = set()  # cells with the user's own note, left as it is
     for sheet, cells in by_sheet.items():
         originals = port.get_marks(sheet, cells)
         marks = []
@@ -106,6 +117,7 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
             note = note_text(findings, suspect)
             if original[1] == KEEP_NOTE:
                 note = KEEP_NOTE
+                kept.add((sheet, row, col))
             elif original[1]:
                 note = f"{note}\n—— 原批注 ——\n{original[1]}"
             colour = SUSPECT_COLOUR if suspect and not worst.acknowledged else COLOURS[worst.severity]
@@ -114,14 +126,22 @@ def apply_flags(port: WorkbookPort, report: CheckReport) -> int:
         port.set_marks(sheet, cells, marks)
     port.add_sheet(FLAGS_SHEET, hidden=True)
     port.write_block(FLAGS_SHEET, 1, 1, bookkeeping)
-    _write_findings_sheet(port, report)
+    _write_findings_sheet(port, report, kept, port.supports_notes())
     return len(bookkeeping) - 1
 
 
-def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
+KEPT_NOTE = "（有原批注，说明见本行）"
+
+
+def _write_findings_sheet(port: WorkbookPort, report: CheckReport, kept: set = frozenset(), notes: bool = True) -> None:
     port.add_sheet(FINDINGS_SHEET)
     head = [[f"校验结论：{report.verdict}"], [f"单位：{report.unit}　预算年度：{report.year or ''}　"
                                           f"执行规则 {len(report.rules_run)} 条；强制错误未说明时不能导出公开包"]]
+    if not notes:
+        head.append(["此版本 Excel 不支持批注（需 ExcelApi 1.18，如 Office 2021/2024 批量许可版）：问题单元格只着色，"
+                     "说明见下表，点“单元格”列的地址可跳转"])
+    elif kept:
+        head.append([f"{len(kept)} 个问题单元格原有批注，已原样保留；这些单元格的问题见下表（“单元格”列注明{KEPT_NOTE}）"])
     if report.detail_problem:
         head.append([report.detail_problem])
     head += [[n] for n in report.notes]
@@ -133,6 +153,8 @@ def _write_findings_sheet(port: WorkbookPort, report: CheckReport) -> None:
         title = table_title(report.package.profile, f.table) if f.table else "整个公开包"
         marked = f.marked
         cell = _place(marked) + ("（疑似出错）" if f.suspect is not None else "") if marked else ""
+        if marked and (marked.sheet, marked.row, marked.col) in kept:
+            cell += KEPT_NOTE
         rows.append([i, f.severity, f.rule, f.name, title, cell, f.message, _amount(f.expected), _amount(f.actual),
                      _amount(f.difference), f.detail_note, f.acknowledged, "、".join(_place(a) for a in f.related)])
         if marked:

@@ -204,6 +204,9 @@ class OpenpyxlBook:
             else:
                 cell.comment = None
 
+    def supports_notes(self) -> bool:
+        return True
+
     def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         ws = self.wb[sheet]
         merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]

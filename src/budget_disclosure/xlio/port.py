@@ -16,6 +16,7 @@ from budget_disclosure.engine.unread import UNREAD  # noqa: F401  (re-exported f
 # A note that exists but cannot be read (the remote engine sees only that a note is there):
 # flags leave such a note untouched instead of replacing it, so nothing the user wrote is lost.
 KEEP_NOTE = "\x00keep"
+UNKNOWN_FILL = "unknown"  # a fill an engine could not read (xlwings Server without the colours sent)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class WorkbookPort(Protocol):
 
     def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
         """Set fill tokens (or "solid:RRGGBB") and notes ("" removes the note)."""
+
+    def supports_notes(self) -> bool:
+        """Whether set_marks can write notes (Excel without the notes API cannot)."""
 
     def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Each cell, or the top-left cell of the merged range it lies in (where a mark can go)."""

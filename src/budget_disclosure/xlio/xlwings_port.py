@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Sequence
 
 from budget_disclosure.engine.issues import column_letter
-from budget_disclosure.xlio.port import KEEP_NOTE, CellStyle
+from budget_disclosure.xlio.port import KEEP_NOTE, UNKNOWN_FILL, CellStyle
 
-UNKNOWN_FILL = "unknown"  # the remote engine cannot read fills synchronously
 
 
 def _to_excel(value: object) -> object:
@@ -20,10 +19,16 @@ def _to_excel(value: object) -> object:
 
 
 class XlwingsBook:
-    """Wraps an ``xlwings.Book``. Nothing is saved here: Excel holds the workbook."""
+    """Wraps an ``xlwings.Book``. Nothing is saved here: Excel holds the workbook.
 
-    def __init__(self, book):
+    ``fills``: on xlwings Server the request carries values only, so the ribbon's script sends the
+    fill colours along ({sheet: [[row, column, "#RRGGBB"], …]}: the cells that have one, as Office.js
+    reads them); a flag then records the cell's real fill and clearing restores it."""
+
+    def __init__(self, book, fills: dict | None = None):
         self.book = book
+        self._client_fills = fills or {}
+        self._fills: dict[tuple[str, int, int], str] = {}  # fills this macro set, by cell
 
     def _sheet(self, name: str):
         return self.book.sheets[name]
@@ -133,6 +138,9 @@ class XlwingsBook:
     def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         if self._remote:  # the remote engine does not report merged areas; marks go where asked
             return list(cells)
+        ran, read = self._addin("BDAnchors", sheet, ";".join(_a1(r, c) for r, c in cells)) if cells else (False, None)
+        if ran:
+            return [_cell_of(str(a)) for a in ([read] if isinstance(read, str) else read)]
         ws = self._sheet(sheet)
         out = []
         for row, col in cells:
@@ -140,28 +148,75 @@ class XlwingsBook:
             out.append((area.row, area.column))
         return out
 
+    def supports_notes(self) -> bool:
+        """Excel without the notes API (ExcelApi 1.18: Office 2021/2024 LTSC, older Microsoft 365)
+        says so in every sheet of the request; flags are then fills and the 校验结果 sheet."""
+        if not self._remote:
+            return True
+        return all(s.api.get("notes_supported") is not False for s in self.book.sheets)
+
+    def _fill_of(self, sheet: str, row: int, col: int) -> str:
+        if (sheet, row, col) in self._fills:
+            return self._fills[(sheet, row, col)]
+        sent = self._client_fills.get(sheet)
+        if isinstance(sent, list):  # the cells with a fill; every other cell of the sheet has none
+            if not isinstance(self._client_fills.get((sheet,)), dict):
+                self._client_fills[(sheet,)] = {(int(r), int(c)): _fill_token(color) for r, c, color in sent}
+            return self._client_fills[(sheet,)].get((row, col), "none")
+        try:
+            color = self._sheet(sheet).range((row, col)).color
+        except NotImplementedError:  # the remote engine, and the client sent no fills
+            return UNKNOWN_FILL
+        return f"solid:{_hex(color)}" if color else "none"
+
+    def _addin(self, name: str, sheet: str, *args) -> tuple[bool, object]:
+        """(ran, result) of one call of the add-in's VBA helper for a whole sheet (desktop Excel);
+        (False, None) when the helper is not there (an older add-in): then it goes cell by cell."""
+        if self._remote or self._addin_missing:
+            return False, None
+        try:
+            return True, self.book.app.macro(name)(self.book.name, sheet, *args)
+        except Exception:  # noqa: BLE001 - Application.Run raises when the macro cannot be found
+            self._addin_missing = True
+            return False, None
+
+    _addin_missing = False
+
     def get_marks(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
+        ran, read = self._addin("BDGetMarks", sheet, ";".join(_a1(r, c) for r, c in cells)) if cells else (False, None)
+        if ran:
+            rows = [read] if len(cells) == 1 and read and not isinstance(read[0], (list, tuple)) else read
+            return [(str(fill), str(note or ""), "") for fill, note in rows]
         ws = self._sheet(sheet)
         marks = []
         for row, col in cells:
-            cell = ws.range((row, col))
+            fill = self._fill_of(sheet, row, col)
             try:
-                color = cell.color
-                fill = f"solid:{_hex(color)}" if color else "none"
-            except NotImplementedError:
-                fill = UNKNOWN_FILL
-            note = cell.note
-            try:
+                note = ws.range((row, col)).note
                 text = (note.text or "") if note is not None else ""
             except (NotImplementedError, AttributeError, KeyError):
-                text = KEEP_NOTE
+                # a note whose text the remote engine cannot read, or no notes API at all
+                text = KEEP_NOTE if self.supports_notes() else ""
             marks.append((fill, text, ""))
         return marks
 
     def set_marks(self, sheet: str, cells: Sequence[tuple[int, int]], marks: Sequence[tuple[str, str, str]]) -> None:
         ws = self._sheet(sheet)
-        for (col, first, last), fill in _colour_runs(cells, [m[0] for m in marks]):
-            ws.range((first, col), (last, col)).color = "#" + fill[6:] if fill.startswith("solid:") else None
+        if self._remote:  # one action per vertical run of a colour
+            for (col, first, last), fill in _colour_runs(cells, [m[0] for m in marks]):
+                ws.range((first, col), (last, col)).color = "#" + fill[6:] if fill.startswith("solid:") else None
+        else:  # desktop: one call per colour and union range ("A1,C5,…", Excel's 255-character limit)
+            for fill, addresses in _by_colour(cells, [m[0] for m in marks]):
+                for union in _unions(addresses):
+                    ws.range(union).color = "#" + fill[6:] if fill.startswith("solid:") else None
+        self._fills.update(((sheet, row, col), mark[0] if mark[0].startswith("solid:") else "none")
+                           for (row, col), mark in zip(cells, marks))
+        if not self.supports_notes():
+            return  # an addNote would fail on the client half-way through the batch
+        noted = [(cell, mark[1]) for cell, mark in zip(cells, marks) if mark[1] != KEEP_NOTE]
+        if not noted or self._addin("BDSetNotes", sheet, ";".join(_a1(r, c) for (r, c), _ in noted),
+                                    "\x1f".join(text.replace("\x1f", " ") for _, text in noted))[0]:
+            return
         for (row, col), (fill, note, _author) in zip(cells, marks):
             cell = ws.range((row, col))
             if note == KEEP_NOTE:
@@ -171,16 +226,37 @@ class XlwingsBook:
             if note:
                 cell.add_note(note)
 
+    def discard_changes(self) -> None:
+        """Forget every change this macro asked for (xlwings Server: the actions not yet sent), so
+        a macro that fails changes nothing; on the desktop, changes are made as they are asked."""
+        if self._remote:
+            self.book.impl._json["actions"] = []
+
     def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
         ws = self._sheet(sheet)
+        if not self._remote and links:
+            # desktop: HYPERLINK formulas, written as one block per column run (two calls, not two per link)
+            for (col, first, last), _ in _colour_runs([(r, c) for r, c, _ in links], ["link"] * len(links)):
+                shown = self.read_block(sheet, first, col, last, col)
+                targets = {r: t for r, c, t in links if c == col}
+                ws.range((first, col), (last, col)).formula = [
+                    [_hyperlink(targets[r], shown[r - first][0] or targets[r])] for r in range(first, last + 1)]
+            return
         for row, col, target in links:
             cell = ws.range((row, col))
             cell.add_hyperlink("#" + target, str(cell.value or target))
 
     def add_sheet(self, name: str, hidden: bool = False) -> None:
         sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
-        if hidden:
-            sheet.visible = False
+        if hidden:  # very hidden: not listed under 取消隐藏, so nobody edits the bookkeeping by hand
+            if self._remote:
+                sheet.impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+                sheet.impl.api["visibility"] = "VeryHidden"
+            else:
+                try:
+                    sheet.api.Visible = 2  # xlSheetVeryHidden (Windows COM)
+                except Exception:  # noqa: BLE001 - macOS: AppleScript knows only hidden
+                    sheet.visible = False
 
     def remove_sheet(self, name: str) -> None:
         if name in self.sheet_names():
@@ -237,6 +313,53 @@ def _colour_runs(cells: Sequence[tuple[int, int]], fills: Sequence[str]) -> list
                 continue
         runs.append(((col, row, row), fill))
     return runs
+
+
+def _hyperlink(target: str, shown: object) -> str:
+    quote = lambda text: str(text).replace('"', '""')  # noqa: E731
+    return f'=HYPERLINK("#{quote(target)}","{quote(shown)}")'
+
+
+def _cell_of(address: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in address if ch.isalpha())
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return int("".join(ch for ch in address if ch.isdigit())), number
+
+
+def _a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def _by_colour(cells: Sequence[tuple[int, int]], fills: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The cells' addresses grouped by the fill they get (a run of a column written A5:A9)."""
+    groups: dict[str, list[str]] = {}
+    for (col, first, last), fill in _colour_runs(cells, fills):
+        key = fill if fill.startswith("solid:") else "none"
+        groups.setdefault(key, []).append(_a1(first, col) + (f":{_a1(last, col)}" if last > first else ""))
+    return list(groups.items())
+
+
+def _unions(addresses: list[str], limit: int = 250) -> list[str]:
+    """Comma-joined addresses in pieces Excel's Range() accepts (at most 255 characters)."""
+    out, current = [], ""
+    for address in addresses:
+        if current and len(current) + 1 + len(address) > limit:
+            out.append(current)
+            current = address
+        else:
+            current = f"{current},{address}" if current else address
+    if current:
+        out.append(current)
+    return out
+
+
+def _fill_token(color) -> str:
+    """A fill as Office.js reports it ("#RRGGBB"; white or nothing for a cell without fill)."""
+    if not color or str(color).upper() in ("#FFFFFF", "FFFFFF"):
+        return "none"
+    return "solid:" + str(color).lstrip("#").upper()
 
 
 def _hex(color) -> str:

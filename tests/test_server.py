@@ -1,0 +1,220 @@
+"""The 预算公开 tab on xlwings Server, tested against the real server: the project that
+`budget-disclosure server init` writes, started by `budget-disclosure server run` on loopback
+(xlwings-server pinned in the test extras). Each test posts the request Office.js sends for a real
+workbook, replays the actions the server returns onto a copy (tests/remote.py) and compares the
+result with the CLI's — with and without the notes API (ExcelApi 1.18)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from budget_disclosure.cli import main
+from manifest_schema import manifest_problems
+from remote import apply_actions, book_json, fills_json
+from test_macros import _broken, snapshot
+
+pytest.importorskip("xlwings_server", reason="xlwings-server is in the test extras")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base URL, project folder, download folder) of a running server made by `server init`."""
+    root = tmp_path_factory.mktemp("server")
+    project, downloads = root / "预算公开服务", root / "downloads"
+    assert main(["server", "init", str(project)]) == 0
+    port = _free_port()
+    env = {**os.environ, "BD_DOWNLOAD_DIR": str(downloads), "XLWINGS_LICENSE_KEY": "noncommercial"}
+    process = subprocess.Popen([sys.executable, "-m", "budget_disclosure", "server", "run", str(project),
+                                "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/manifest.xml", timeout=2).read()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the server did not start:\n" + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    yield base, project, downloads
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def call(base: str, script: str, path: Path, args: list, notes: bool = True, exclude=()) -> list[dict]:
+    payload = {**book_json(path, notes_supported=notes, exclude=exclude), "args": args}
+    request = urllib.request.Request(f"{base}/xlwings/custom-scripts-call/{script}", json.dumps(payload).encode(),
+                                     {"Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(request, timeout=120).read())["actions"]
+
+
+def replayed(base, script, src: Path, dst: Path, args: list, notes: bool = True) -> tuple[list[dict], str]:
+    actions = call(base, script, src, args, notes)
+    assert not apply_actions(src, dst, actions)
+    alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
+    return actions, alerts[-1] if alerts else ""
+
+
+@pytest.fixture(scope="module")
+def coloured_broken(filled_path, tmp_path_factory) -> tuple[Path, Path]:
+    """(a filled package with one wrong amount on a cell the accountant coloured, the CLI's
+    `check --in-place` of it): shared by the check variants."""
+    from openpyxl.styles import PatternFill
+
+    folder = tmp_path_factory.mktemp("broken")
+    src = _broken(filled_path, folder)
+    wb = load_workbook(src)  # a flag covers this fill; clear must give it back
+    wb["表3 支出总表"]["D9"].fill = PatternFill("solid", fgColor="FFFF00")
+    wb.save(src)
+    cli = folder / "cli.xlsx"
+    shutil.copy(src, cli)
+    assert main(["check", str(cli), "--in-place"]) == 1
+    return src, cli
+
+
+@pytest.fixture(scope="module")
+def cli_export(filled_path, tmp_path_factory) -> Path:
+    from budget_disclosure.export.fonts import FontError, find_body_font
+    try:
+        find_body_font()
+    except FontError:
+        pytest.skip("no embeddable CJK font")
+    out = tmp_path_factory.mktemp("cli-export") / "cli"
+    assert main(["export", str(filled_path), "-o", str(out)]) == 0
+    return out
+
+
+def same_package(names: list[str], read, cli: Path) -> None:
+    assert sorted(Path(n).name for n in names) == sorted(p.name for p in cli.iterdir())
+    for name in ("t6_general_basic_economic.csv", "datapackage.json"):
+        assert read(next(n for n in names if Path(n).name == name)) == (cli / name).read_bytes()
+
+
+def test_the_served_manifest_validates_against_microsofts_schema(server, tmp_path):
+    base, project, _ = server
+    manifest = urllib.request.urlopen(base + "/manifest.xml").read()
+    assert manifest_problems(manifest, tmp_path / "xsd") == []
+    functions = [line.split(">")[1].split("<")[0] for line in manifest.decode().splitlines() if "<FunctionName>" in line]
+    ribbon = urllib.request.urlopen(base + "/static/js/ribbon.js").read().decode()
+    assert all(f'"{f}": "{f.replace("-", "_")}"' in ribbon for f in functions) and len(functions) == 5
+    assert "globalThis.getAuth" in ribbon and "Auth-Provider" in ribbon and "__" not in ribbon.split("MAX_FILL")[0]
+    broken = manifest.replace(b'resid="Check.Tooltip"', b'resid="Check.Nothing"')
+    assert manifest_problems(broken, tmp_path / "xsd2")  # the validator can fail
+
+
+def test_fill_over_http_equals_the_cli_fill(server, example_path, filled_path, tmp_path):
+    base, _, _ = server
+    _, message = replayed(base, "bd_fill", example_path, tmp_path / "web.xlsx", [])
+    assert "由 44 条预算明细生成九张表" in message
+    assert snapshot(tmp_path / "web.xlsx") == snapshot(filled_path)
+
+
+@pytest.mark.parametrize("notes", [True, False], ids=["notes-api", "no-notes-api"])
+def test_check_and_clear_over_http(server, coloured_broken, tmp_path, notes):
+    """Check: the CLI's flags (fills, notes, 校验结果); without the notes API the same fills and a
+    校验结果 sheet that says so. Clear afterwards gives back the workbook as it was, fills included."""
+    base, _, _ = server
+    src, cli = coloured_broken
+    web = tmp_path / "web.xlsx"
+    actions, message = replayed(base, "bd_check", src, web, [fills_json(src), 0], notes)
+    assert message.startswith("校验不通过")
+    ours, theirs = snapshot(web), snapshot(cli)
+    assert ours.keys() == theirs.keys()
+    for sheet in theirs:
+        if notes:
+            assert ours[sheet] == theirs[sheet], sheet
+        elif sheet != "校验结果":
+            assert {k: v[:2] for k, v in ours[sheet].items()} == {k: v[:2] for k, v in theirs[sheet].items()}, sheet
+            assert not any(v[2] for v in ours[sheet].values())  # no note written
+    if not notes:
+        assert "不支持批注" in str(ours["校验结果"]) and "addNote" not in {a["func"] for a in actions}
+    assert load_workbook(web)["_bd_flags"].sheet_state == "veryHidden"
+    cleared = tmp_path / "cleared.xlsx"
+    _, message = replayed(base, "bd_clear", web, cleared, [fills_json(web)], notes)
+    assert message.startswith("已清除校验标记")
+    assert snapshot(cleared, skip=()) == snapshot(src, skip=())
+
+
+def test_a_failing_check_changes_nothing(server, filled_path, tmp_path):
+    """All or nothing: a check that fails half-way (here: bookkeeping of earlier flags typed over)
+    returns only its message, never half a set of flags."""
+    base, _, _ = server
+    src = _broken(filled_path, tmp_path)
+    wb = load_workbook(src)
+    ws = wb.create_sheet("_bd_flags")
+    ws.append(["工作表", "行", "列", "原格式(JSON)", "标记说明"])
+    ws.append(["表3 支出总表", 9, 4, "不是 JSON", "BD1"])
+    wb.save(src)
+    actions = call(base, "bd_check", src, [fills_json(src), 0], notes=False)
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "未做任何改动" in actions[0]["args"][0]
+
+
+def test_a_check_without_the_detail_says_what_it_could_not_check(server, filled_path, tmp_path):
+    """A book too large for one request goes without its 预算明细: the comparisons with it are not
+    applicable (never read as an empty detail), and the message says so and what to do."""
+    base, _, _ = server
+    src = _broken(filled_path, tmp_path)
+    actions = call(base, "bd_check", src, [fills_json(src), 20000], exclude=("预算明细",))
+    assert not apply_actions(src, tmp_path / "web.xlsx", actions)
+    message = [a["args"][0] for a in actions if a["func"] == "alert"][-1]
+    assert "预算明细共 20,000 行" in message and "不适用" in message and "budget-disclosure check" in message
+    assert "预算明细没有数据行" not in message
+    findings = load_workbook(tmp_path / "web.xlsx")["校验结果"]
+    assert any("预算明细共 20,000 行" in str(c.value) for row in findings.iter_rows() for c in row)
+    actions = call(base, "bd_too_large", src, ["fill", 30000], exclude=("预算明细",))
+    assert "生成报表" in actions[-1]["args"][0] and "30,000" in actions[-1]["args"][0]
+
+
+def test_export_over_http_is_a_download_of_the_cli_package(server, filled_path, cli_export, tmp_path):
+    base, _, downloads = server
+    refused = call(base, "bd_export", _broken(filled_path, tmp_path), [base])
+    assert "不能导出" in refused[-1]["args"][0] and not any(a["func"] == "runMacro" for a in refused)
+    actions = call(base, "bd_export", filled_path, [base])
+    link = next(a["args"][1] for a in actions if a["func"] == "runMacro" and a["args"][0] == "bdDownload")
+    message = next(a["args"][0] for a in actions if a["func"] == "alert")
+    assert link.startswith(base + "/budget-disclosure/download/") and link in message and "30 分钟内有效" in message
+    archive = zipfile.ZipFile(io.BytesIO(urllib.request.urlopen(link).read()))
+    same_package(archive.namelist(), archive.read, cli_export)
+    for entry in downloads.iterdir():  # the link expires
+        os.utime(entry, (time.time() - 3600, time.time() - 3600))
+    with pytest.raises(urllib.error.HTTPError) as expired:
+        urllib.request.urlopen(link)
+    assert expired.value.code == 404
+
+
+def test_the_desktop_export_writes_the_cli_package_beside_the_workbook(filled_path, cli_export, tmp_path, monkeypatch):
+    """The same button on desktop Excel (a workbook saved in a folder): the package beside it."""
+    import xlwings as xw
+    from budget_disclosure.xl import macros
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    work = tmp_path / "部门.xlsx"
+    shutil.copy(filled_path, work)
+    book = xw.Book(json=book_json(work))
+    monkeypatch.setattr(type(book), "fullname", property(lambda self: str(work)))
+    message = macros.export(book)
+    folder = tmp_path / "部门_公开包"
+    assert str(folder) in message
+    same_package([p.name for p in folder.iterdir()], lambda n: (folder / n).read_bytes(), cli_export)
