@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from budget_disclosure.cli import main
 from budget_disclosure.xl import macros, ribbon
-from remote import OFFICE_JS_ACTIONS, apply_actions, book_json, run_macro
+from remote import book_json, run_macro
 
 
 @pytest.fixture(autouse=True)
@@ -43,13 +42,6 @@ def snapshot(path: Path, skip=("_bd_flags",)) -> dict:
     return out
 
 
-def replay(src: Path, dst: Path, macro) -> tuple[list[dict], str]:
-    actions, message = run_macro(src, macro)
-    unknown = apply_actions(src, dst, actions)
-    assert not unknown, f"actions the Office.js client cannot replay: {unknown}"
-    return actions, message
-
-
 def _broken(filled_path, tmp_path) -> Path:
     path = tmp_path / "broken.xlsx"
     shutil.copy(filled_path, path)
@@ -57,15 +49,6 @@ def _broken(filled_path, tmp_path) -> Path:
     wb["表3 支出总表"]["D9"].value = 1291.05
     wb.save(path)
     return path
-
-
-def test_flags_from_the_macro_are_cleared_by_the_cli(filled_path, tmp_path):
-    src = _broken(filled_path, tmp_path)
-    before = snapshot(src, skip=())
-    flagged = tmp_path / "flagged.xlsx"
-    replay(src, flagged, macros.check)
-    assert main(["clear", str(flagged)]) == 0
-    assert snapshot(flagged, skip=()) == before
 
 
 def test_bad_input_reaches_the_accountant_as_a_chinese_message(tmp_path):

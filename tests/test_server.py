@@ -133,7 +133,8 @@ def test_fill_over_http_equals_the_cli_fill(server, example_path, filled_path, t
 @pytest.mark.parametrize("notes", [True, False], ids=["notes-api", "no-notes-api"])
 def test_check_and_clear_over_http(server, coloured_broken, tmp_path, notes):
     """Check: the CLI's flags (fills, notes, 校验结果); without the notes API the same fills and a
-    校验结果 sheet that says so. Clear afterwards gives back the workbook as it was, fills included."""
+    校验结果 sheet that says so. Clearing afterwards — by the CLI, or by the web's 清除标记 — gives
+    back the workbook as it was, fills included."""
     base, _, _ = server
     src, cli = coloured_broken
     web = tmp_path / "web.xlsx"
@@ -151,8 +152,12 @@ def test_check_and_clear_over_http(server, coloured_broken, tmp_path, notes):
         assert "不支持批注" in str(ours["校验结果"]) and "addNote" not in {a["func"] for a in actions}
     assert load_workbook(web)["_bd_flags"].sheet_state == "veryHidden"
     cleared = tmp_path / "cleared.xlsx"
-    _, message = replayed(base, "bd_clear", web, cleared, [fills_json(web)], notes)
-    assert message.startswith("已清除校验标记")
+    if notes:  # flags from the web, cleared by the CLI: the tool never contradicts itself
+        shutil.copy(web, cleared)
+        assert main(["clear", str(cleared)]) == 0
+    else:
+        _, message = replayed(base, "bd_clear", web, cleared, [fills_json(web)], notes)
+        assert message.startswith("已清除校验标记")
     assert snapshot(cleared, skip=()) == snapshot(src, skip=())
 
 
@@ -218,3 +223,22 @@ def test_the_desktop_export_writes_the_cli_package_beside_the_workbook(filled_pa
     folder = tmp_path / "部门_公开包"
     assert str(folder) in message
     same_package([p.name for p in folder.iterdir()], lambda n: (folder / n).read_bytes(), cli_export)
+
+
+def test_server_init_updates_a_project_and_refuses_other_folders(tmp_path, capsys):
+    project = tmp_path / "p"
+    assert main(["server", "init", str(project)]) == 0
+    env = (project / ".env").read_text("utf-8")
+    assert 'XLWINGS_LICENSE_KEY="noncommercial"' in env and 'XLWINGS_PROJECT_NAME="预算公开"' in env
+    assert "budget_disclosure.xl.server" in (project / "custom_scripts" / "__init__.py").read_text("utf-8")
+    assert not (project / "custom_scripts" / "scripts.py").exists()  # xlwings-server's hello-world sample
+    (project / "static" / "js" / "ribbon.js").write_text("old", "utf-8")
+    assert main(["server", "init", str(project)]) == 0  # again: our files updated, the .env kept
+    assert (project / ".env").read_text("utf-8") == env
+    assert "bdButton" in (project / "static" / "js" / "ribbon.js").read_text("utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    assert main(["server", "init", str(other)]) == 2
+    assert "不是空文件夹" in capsys.readouterr().err
+    assert main(["server", "run", str(other)]) == 2
