@@ -208,7 +208,8 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
 
         row_problems: list[InputProblem] = []
         for column in _REQUIRED_TEXT:
-            if _text(cells.get(column.key)) == "":
+            value = cells.get(column.key)
+            if value is None or (value.__class__ is str and not value.strip()):
                 hint = f"，应为下列之一：{'、'.join(column.choices)}" if column.choices else ""
                 row_problems.append(InputProblem(DETAIL_SHEET, at(column.key), f"“{column.header}”为空{hint}"))
         func = resolver.check("functional", cells.get("func_code"), cells.get("func_name"), at, row_problems)
@@ -246,7 +247,8 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
             row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                              f"金额应为数字（单位：元），实际为“{cell_text(raw_amount)}”"))
         else:
-            if amount is not None and amount.as_tuple().exponent < -2 and amount != amount.quantize(_CENT):
+            # (beyond 10^25 元 a quantize would overflow Decimal's 28 digits; such an amount is flagged elsewhere)
+            if amount is not None and amount.adjusted() < 25 and amount != amount.quantize(_CENT):
                 row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                                  f"金额以元为单位，最多两位小数，实际为“{cell_text(raw_amount)}”"))
         if row_problems:

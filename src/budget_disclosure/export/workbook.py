@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import budget_disclosure.xlio.openpyxl_import  # noqa: F401 - before openpyxl: see there
 from openpyxl import Workbook
 
 from budget_disclosure.engine.model import DerivedTable, PackageHeader, TableRow

@@ -108,8 +108,9 @@ class CalamineBook:
 
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
         grid = self._grid(sheet)
+        width = right - left + 1
         out = []
         for r in range(top - 1, bottom):
-            row = grid[r] if r < len(grid) else []
-            out.append([row[c] if c < len(row) else None for c in range(left - 1, right)])
+            cells = grid[r][left - 1:right] if r < len(grid) else []
+            out.append(cells + [None] * (width - len(cells)) if len(cells) < width else cells)
         return out

@@ -54,7 +54,8 @@ def read_raw_input(port: WorkbookPort) -> RawInput:
     data = port.read_block(DETAIL_SHEET, DETAIL_FIRST_ROW, 1, last_row, last_col) if last_row >= DETAIL_FIRST_ROW else []
     detail_rows = []
     for offset, values in enumerate(data):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if (values[0] is None or values[0] == "") and all(v is None or (isinstance(v, str) and not v.strip())
+                                                          for v in values):
             continue
         cells = {key: values[pos - 1] for key, pos in positions.items()}
         detail_rows.append((DETAIL_FIRST_ROW + offset, cells))

@@ -8,6 +8,7 @@ from typing import Sequence
 import json
 from copy import copy
 
+import budget_disclosure.xlio.openpyxl_import  # noqa: F401 - before openpyxl: see there
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles.colors import Color

@@ -71,32 +71,26 @@ class SplitBook:
         inspect(path)  # before anything unpacks it
         carried = _carriable(path, writes)
         values = CalamineBook(path) if carried else None
+        unfit: list[str] = []
         if values is not None:
             # calamine parses the carried sheets (releasing the GIL) while openpyxl is imported and
-            # loads the rest: on two cores the detail sheet costs almost nothing more
-            prefetch = threading.Thread(target=_prefetch, args=(values, list(carried)), daemon=True)
+            # loads the rest: on two cores the detail sheet costs almost nothing more. The thread
+            # also makes sure calamine reads each as openpyxl would (else it is not carried).
+            prefetch = threading.Thread(target=_prefetch, args=(path, values, carried, unfit), daemon=True)
             prefetch.start()
         from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook  # slow to import: after the thread starts
 
         if values is None:
             return OpenpyxlBook.open(path, source=path)
         try:
-            slim = io.BytesIO()
-            with zipfile.ZipFile(path) as source, zipfile.ZipFile(slim, "w", zipfile.ZIP_STORED) as out:
-                dropped = {_rels_name(part) for part in carried.values()}  # openpyxl must not load their notes, drawings…
-                sheets, shared = _workbook_parts(source)
-                kept = [source.read(part) for part in sheets.values() if part not in carried.values()
-                        and part in source.NameToInfo]
-                for info in source.infolist():
-                    if info.filename in dropped:
-                        continue
-                    data = _EMPTY_SHEET if info.filename in carried.values() else source.read(info)
-                    if info.filename == shared:
-                        data = _strings_of(data, kept)
-                    out.writestr(info.filename, data)
-            book = OpenpyxlBook.open(path, source=slim)
+            book = OpenpyxlBook.open(path, source=_slim(path, carried))
         finally:
             prefetch.join()  # (also before an error propagates: the thread must not outlive the file)
+        if unfit:  # rare: a formula without a cached result, a far cell — openpyxl reads those sheets
+            carried = {sheet: part for sheet, part in carried.items() if sheet not in unfit}
+            if not carried:
+                return OpenpyxlBook.open(path, source=path)
+            book = OpenpyxlBook.open(path, source=_slim(path, carried))
         return cls(book, carried, values)
 
     def __init__(self, book, carried: dict[str, str], values: CalamineBook):
@@ -128,12 +122,36 @@ class SplitBook:
         write_atomically(target, lambda tmp: _splice(produced, self.path, self.carried, tmp))
 
 
-def _prefetch(values: CalamineBook, sheets: list[str]) -> None:
+def _prefetch(path: Path, values: CalamineBook, carried: dict[str, str], unfit: list[str]) -> None:
     try:
-        for sheet in sheets:
-            values.extent(sheet)
+        with zipfile.ZipFile(path) as archive:
+            for sheet, part in carried.items():
+                if part_needs_openpyxl(archive.read(part)) is not None:
+                    unfit.append(sheet)
+        for sheet in carried:
+            if sheet not in unfit:
+                values.extent(sheet)
     except Exception:  # noqa: BLE001 - a damaged sheet: the read on the main thread raises it, in Chinese
         pass
+
+
+def _slim(path: Path, carried: dict[str, str]) -> io.BytesIO:
+    """The workbook for openpyxl to load: every carried sheet empty (and without the parts it owns),
+    the shared strings only those the other sheets may use."""
+    slim = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(slim, "w", zipfile.ZIP_STORED) as out:
+        dropped = {_rels_name(part) for part in carried.values()}  # openpyxl must not load their notes, drawings…
+        sheets, shared = _workbook_parts(source)
+        kept = [source.read(part) for part in sheets.values() if part not in carried.values()
+                and part in source.NameToInfo]
+        for info in source.infolist():
+            if info.filename in dropped:
+                continue
+            data = _EMPTY_SHEET if info.filename in carried.values() else source.read(info)
+            if info.filename == shared:
+                data = _strings_of(data, kept)
+            out.writestr(info.filename, data)
+    return slim
 
 
 def _refuse_carried(name: str):
@@ -191,10 +209,8 @@ def _carriable(path: Path, writes: Callable[[str], bool]) -> dict[str, str]:
             sheets, _ = _workbook_parts(archive)
             carried = {}
             for sheet, part in sheets.items():
-                if writes(sheet) or part not in archive.NameToInfo or not _standalone(archive, part, set()):
-                    continue
-                if part_needs_openpyxl(archive.read(part)) is None:
-                    carried[sheet] = part
+                if not writes(sheet) and part in archive.NameToInfo and _standalone(archive, part, set()):
+                    carried[sheet] = part  # (what calamine makes of it is checked in the prefetch thread)
             return carried
         except (KeyError, ElementTree.ParseError):
             return {}  # an unusual package: openpyxl reads it (and names what is wrong)
