@@ -21,10 +21,10 @@ import shutil
 import struct
 import threading
 import zipfile
+from html import escape
 from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree
-from xml.sax.saxutils import quoteattr
 
 from budget_disclosure.xlio.archive import inspect
 from budget_disclosure.xlio.atomic import write_atomically
@@ -255,7 +255,7 @@ class _OwnedParts:
             attributes = dict(rel.attrib)
             if rel.get("TargetMode") != "External":
                 attributes["Target"] = "/" + self.part(_target(source, rel))
-            entries.append("<Relationship " + " ".join(f"{k}={quoteattr(v)}" for k, v in attributes.items()) + "/>")
+            entries.append("<Relationship " + " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attributes.items()) + "/>")
         xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}">'
         self.out.writestr(_rels_name(new_source), (xml + "".join(entries) + "</Relationships>").encode())
 
