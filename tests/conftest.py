@@ -58,6 +58,21 @@ def filled_path(example_path, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def exported(filled_path, tmp_path_factory) -> Path:
+    """`budget-disclosure export` of the filled example (read only: copy before changing anything)."""
+    from budget_disclosure.cli import main
+    from budget_disclosure.export.fonts import FontError, find_body_font
+
+    try:
+        find_body_font()
+    except FontError:
+        pytest.skip("no embeddable CJK font")
+    out = tmp_path_factory.mktemp("export")
+    assert main(["export", str(filled_path), "-o", str(out)]) == 0
+    return out
+
+
 @pytest.fixture
 def filled_copy(filled_path, tmp_path) -> Path:
     target = tmp_path / "y.xlsx"

@@ -88,3 +88,32 @@ def set_input(wb, sheet: str, key: str, value: object) -> None:
             ws.cell(row, 1).value = key
             ws.cell(row, 2).value = value
             return
+
+
+SUM_TOTALS = {"表3 支出总表": ("D", "E", "I"), "表6 一般公共预算基本支出表": ("D", "E", "F")}
+
+
+def with_sum_formulas(source, target) -> int:
+    """Every row total of 表3 and 表6 as =SUM(parts), written by a program that does not calculate."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(source)
+    count = 0
+    for sheet, (total, first, last) in SUM_TOTALS.items():
+        ws = wb[sheet]
+        for row in range(6, ws.max_row + 1):
+            if isinstance(ws[f"{total}{row}"].value, (int, float)):
+                ws[f"{total}{row}"] = f"=SUM({first}{row}:{last}{row})"
+                count += 1
+    wb.save(target)
+    return count
+
+
+def with_notes_and_links(wb) -> None:
+    """A note and a link on the 预算明细, and a formula openpyxl saves without a result elsewhere."""
+    from openpyxl.comments import Comment
+
+    ws = wb[DETAIL_SHEET]
+    ws["A1"].comment = Comment("会计填写的批注：编码按财政局下发的单位编码", "会计")
+    ws["J3"].hyperlink = "https://czj.example.gov.cn/项目库"
+    wb["名词解释"]["D1"] = '="财政"&"拨款"'  # calamine would read it blank: that sheet is not carried

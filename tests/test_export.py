@@ -27,13 +27,6 @@ pytestmark = pytest.mark.skipif(not HAS_FONT and not __import__("os").environ.ge
                                 reason="no embeddable CJK font (.ci/run installs fonts-arphic-uming)")
 
 
-@pytest.fixture(scope="module")
-def exported(filled_path, tmp_path_factory):
-    out = tmp_path_factory.mktemp("export")
-    assert main(["export", str(filled_path), "-o", str(out)]) == 0
-    return out
-
-
 def _printed_figures(published) -> set[str]:
     return {cell for t in published for row in t["rows"] for cell in row[1:] if re.fullmatch(r"\d+\.\d\d", cell)}
 

@@ -15,23 +15,7 @@ from budget_disclosure.cli import main
 from budget_disclosure.xlio import openpyxl_port
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 from conftest import run_soffice, soffice
-
-TOTALS = {"表3 支出总表": ("D", "E", "I"), "表6 一般公共预算基本支出表": ("D", "E", "F")}
-
-
-def with_sum_formulas(source, target) -> int:
-    """Every row total of 表3 and 表6 as =SUM(parts), written by a program that does not calculate."""
-    wb = load_workbook(source)
-    count = 0
-    for sheet, (total, first, last) in TOTALS.items():
-        ws = wb[sheet]
-        for row in range(6, ws.max_row + 1):
-            if isinstance(ws[f"{total}{row}"].value, (int, float)):
-                ws[f"{total}{row}"] = f"=SUM({first}{row}:{last}{row})"
-                count += 1
-    wb.save(target)
-    return count
-
+from helpers import SUM_TOTALS, with_sum_formulas
 
 def verdict(path):
     report = check_book(OpenpyxlBook.open(path))
@@ -85,7 +69,7 @@ def test_without_results_the_formula_cells_are_not_read_and_never_zero(filled_pa
     assert len(said) == 2 and any("表3" in n or "支出总表" in n for n in said)
     unread = sum(len(t.unread) for t in report.package.tables.values())
     assert unread == count
-    assert all(not f.cells or all(c.col != 4 or c.sheet not in TOTALS for c in f.cells)
+    assert all(not f.cells or all(c.col != 4 or c.sheet not in SUM_TOTALS for c in f.cells)
                for f in report.findings if f.severity == ERROR)
 
 

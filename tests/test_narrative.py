@@ -79,11 +79,9 @@ def test_changed_number_wrong_direction_and_repeated_paragraph(filled_copy):
     assert main(["check", str(filled_copy)]) == 1
 
 
-def test_a_hand_edited_docx_is_checked_against_the_workbook(filled_path, tmp_path, capsys):
+def test_a_hand_edited_docx_is_checked_against_the_workbook(filled_path, exported, tmp_path, capsys):
     import docx
-    out = tmp_path / "out"
-    assert main(["export", str(filled_path), "-o", str(out)]) == 0
-    document = docx.Document(str(out / "部门预算公开.docx"))
+    document = docx.Document(str(exported / "部门预算公开.docx"))
     paragraph = next(p for p in document.paragraphs if "机关运行经费共计安排" in p.text)
     for run in paragraph.runs:
         run.text = run.text.replace("352.85", "325.85")
@@ -91,7 +89,7 @@ def test_a_hand_edited_docx_is_checked_against_the_workbook(filled_path, tmp_pat
     document.save(str(edited))
     assert main(["check", str(filled_path), "--statement", str(edited), "--select", "BD8"]) == 1
     assert "325.85" in capsys.readouterr().out
-    assert main(["check", str(filled_path), "--statement", str(out / "部门预算公开.docx"), "--select", "BD8"]) == 0
+    assert main(["check", str(filled_path), "--statement", str(exported / "部门预算公开.docx"), "--select", "BD8"]) == 0
 
 
 def test_fill_never_overwrites_an_edited_statement(filled_copy, capsys):

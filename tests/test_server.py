@@ -93,18 +93,6 @@ def coloured_broken(filled_path, tmp_path_factory) -> tuple[Path, Path]:
     return src, cli
 
 
-@pytest.fixture(scope="module")
-def cli_export(filled_path, tmp_path_factory) -> Path:
-    from budget_disclosure.export.fonts import FontError, find_body_font
-    try:
-        find_body_font()
-    except FontError:
-        pytest.skip("no embeddable CJK font")
-    out = tmp_path_factory.mktemp("cli-export") / "cli"
-    assert main(["export", str(filled_path), "-o", str(out)]) == 0
-    return out
-
-
 def same_package(names: list[str], read, cli: Path) -> None:
     assert sorted(Path(n).name for n in names) == sorted(p.name for p in cli.iterdir())
     for name in ("t6_general_basic_economic.csv", "datapackage.json"):
@@ -192,7 +180,7 @@ def test_a_check_without_the_detail_says_what_it_could_not_check(server, filled_
     assert "生成报表" in actions[-1]["args"][0] and "30,000" in actions[-1]["args"][0]
 
 
-def test_export_over_http_is_a_download_of_the_cli_package(server, filled_path, cli_export, tmp_path):
+def test_export_over_http_is_a_download_of_the_cli_package(server, filled_path, exported, tmp_path):
     base, _, downloads = server
     refused = call(base, "bd_export", _broken(filled_path, tmp_path), [base])
     assert "不能导出" in refused[-1]["args"][0] and not any(a["func"] == "runMacro" for a in refused)
@@ -201,7 +189,7 @@ def test_export_over_http_is_a_download_of_the_cli_package(server, filled_path, 
     message = next(a["args"][0] for a in actions if a["func"] == "alert")
     assert link.startswith(base + "/budget-disclosure/download/") and link in message and "30 分钟内有效" in message
     archive = zipfile.ZipFile(io.BytesIO(urllib.request.urlopen(link).read()))
-    same_package(archive.namelist(), archive.read, cli_export)
+    same_package(archive.namelist(), archive.read, exported)
     for entry in downloads.iterdir():  # the link expires
         os.utime(entry, (time.time() - 3600, time.time() - 3600))
     with pytest.raises(urllib.error.HTTPError) as expired:
@@ -209,7 +197,7 @@ def test_export_over_http_is_a_download_of_the_cli_package(server, filled_path, 
     assert expired.value.code == 404
 
 
-def test_the_desktop_export_writes_the_cli_package_beside_the_workbook(filled_path, cli_export, tmp_path, monkeypatch):
+def test_the_desktop_export_writes_the_cli_package_beside_the_workbook(filled_path, exported, tmp_path, monkeypatch):
     """The same button on desktop Excel (a workbook saved in a folder): the package beside it."""
     import xlwings as xw
     from budget_disclosure.xl import macros
@@ -222,7 +210,7 @@ def test_the_desktop_export_writes_the_cli_package_beside_the_workbook(filled_pa
     message = macros.export(book)
     folder = tmp_path / "部门_公开包"
     assert str(folder) in message
-    same_package([p.name for p in folder.iterdir()], lambda n: (folder / n).read_bytes(), cli_export)
+    same_package([p.name for p in folder.iterdir()], lambda n: (folder / n).read_bytes(), exported)
 
 
 def test_server_init_updates_a_project_and_refuses_other_folders(tmp_path, capsys):

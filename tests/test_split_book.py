@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.comments import Comment
 
 from budget_disclosure.fill import fill_book, writes_sheet
 from budget_disclosure.layout.inputs import DETAIL_SHEET
@@ -19,7 +18,7 @@ from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 from budget_disclosure.xlio.split_book import SplitBook, _workbook_parts
 
 from conftest import run_soffice, soffice
-from helpers import example_book
+from helpers import example_book, with_notes_and_links
 
 
 def snapshot(path: Path) -> dict:
@@ -61,15 +60,8 @@ def carried_parts_unchanged(source: Path, output: Path, carried: dict[str, str])
             assert new.read(new_parts[sheet]) == old.read(part), f"{sheet} was not carried byte for byte"
 
 
-def _with_notes_and_links(wb) -> None:
-    ws = wb[DETAIL_SHEET]
-    ws["A1"].comment = Comment("会计填写的批注：编码按财政局下发的单位编码", "会计")
-    ws["J3"].hyperlink = "https://czj.example.gov.cn/项目库"
-    wb["名词解释"]["D1"] = '="财政"&"拨款"'  # a formula openpyxl saves without a result: calamine would read blank
-
-
 def test_the_split_fill_equals_the_whole_book_fill(tmp_path):
-    source = example_book(tmp_path / "in.xlsx", edit=_with_notes_and_links)
+    source = example_book(tmp_path / "in.xlsx", edit=with_notes_and_links)
     whole, split, fast = fill_both(source, tmp_path)
     assert DETAIL_SHEET in fast.carried and "名词解释" not in fast.carried
     assert not any(writes_sheet(s) for s in fast.carried)
@@ -91,7 +83,7 @@ def test_a_workbook_saved_by_an_office_suite(tmp_path):
     sheet: the split fill still equals the whole-book fill, and LibreOffice opens the result."""
     if soffice() is None:
         pytest.skip("LibreOffice not installed")
-    mine = example_book(tmp_path / "mine.xlsx", edit=_with_notes_and_links)
+    mine = example_book(tmp_path / "mine.xlsx", edit=with_notes_and_links)
     resaved = tmp_path / "office"
     run_soffice(["--convert-to", "xlsx", "--outdir", str(resaved), str(mine)], tmp_path)
     source = resaved / "mine.xlsx"
