@@ -13,7 +13,7 @@ from budget_disclosure import __version__
 from budget_disclosure.cli import main
 
 COMMANDS = ([], ["example"], ["fill"], ["check"], ["clear"], ["rules"], ["export"], ["addin"], ["addin", "build"],
-            ["addin", "install"], ["template"])
+            ["addin", "install"], ["server"], ["server", "init"], ["server", "run"], ["template"])
 ENGLISH_FRAMES = ("usage:", "options:", "positional arguments", "show this help", "show program's", "optional arguments")
 
 
