@@ -266,3 +266,21 @@ def test_amounts_that_look_wrong_are_named(tmp_path, capsys):
     from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
     report = check_book(OpenpyxlBook.open(src))
     assert sorted(f.cell for f in report.findings if f.rule == "BD711") == ["K10", "K11", "K12"]
+
+
+def test_read_lines_are_the_dataclass_built_the_ordinary_way(example_path):
+    """read_detail builds its lines without the frozen dataclass's __init__ (speed): they are the same
+    objects — equal, same hash, still frozen — as BudgetLine(...) of the same values."""
+    from dataclasses import FrozenInstanceError, astuple, fields
+
+    from budget_disclosure.engine.model import BudgetLine
+    from budget_disclosure.loading import derive_from_book
+    from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
+
+    lines = derive_from_book(OpenpyxlBook.open(example_path)).detail.lines
+    assert len(lines) == 44
+    for read in lines:
+        built = BudgetLine(*[getattr(read, f.name) for f in fields(BudgetLine)])
+        assert type(read) is BudgetLine and read == built and hash(read) == hash(built) and astuple(read) == astuple(built)
+    with pytest.raises(FrozenInstanceError):
+        lines[0].amount = Decimal(1)
