@@ -87,7 +87,8 @@ class CalamineBook:
                 part = broken_part(self.path) if self.path.suffix.lower() != ".xls" else None
                 where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取（{type(exc).__name__}）"
                 raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
-            self._grids[sheet] = [[None if v == "" else v for v in row] for row in rows]
+            # calamine reads an empty cell as "": the port's None (a dense row has none, and is kept as it is)
+            self._grids[sheet] = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]
         return self._grids[sheet]
 
     def sheet_names(self) -> list[str]:
@@ -97,9 +98,11 @@ class CalamineBook:
         if sheet not in self._extents:
             grid = self._grid(sheet)
             last_row = next((r for r in range(len(grid), 0, -1) if any(v is not None for v in grid[r - 1])), 0)
-            # per row, the last filled cell from the right: a dense row stops at once
-            last_col = max((next((c for c in range(len(row), 0, -1) if row[c - 1] is not None), 0)
-                            for row in grid[:last_row]), default=0)
+            # calamine's grid is a rectangle: the last column with a filled cell, from the right (a filled
+            # last column is found in its first filled row)
+            width = max((len(row) for row in grid[:last_row]), default=0)
+            last_col = next((c for c in range(width, 0, -1)
+                             if any(len(row) >= c and row[c - 1] is not None for row in grid[:last_row])), 0)
             self._extents[sheet] = (last_row, last_col)
         return self._extents[sheet]
 
@@ -107,7 +110,11 @@ class CalamineBook:
         return []
 
     def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
+        """The block's rows; a block as wide as the sheet's rows gives the grid's own row lists, not
+        copies (a 100,000-line 预算明细 is read once, by callers that do not change what they read)."""
         grid = self._grid(sheet)
+        if left == 1 and bottom <= len(grid) and all(len(row) == right for row in grid[top - 1:bottom]):
+            return grid[top - 1:bottom]
         width = right - left + 1
         out = []
         for r in range(top - 1, bottom):
