@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from budget_disclosure.fill import fill_book, writes_sheet
 from budget_disclosure.layout.inputs import DETAIL_SHEET
 from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
-from budget_disclosure.xlio.split_book import SplitBook, _workbook_parts
+from budget_disclosure.xlio.archive import workbook_parts
+from budget_disclosure.xlio.split_book import SplitBook
 
 from conftest import run_soffice, soffice
 from helpers import example_book, with_notes_and_links
@@ -55,7 +56,7 @@ def fill_both(source: Path, tmp_path: Path) -> tuple[Path, Path, SplitBook]:
 def carried_parts_unchanged(source: Path, output: Path, carried: dict[str, str]) -> None:
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(output) as new:
         assert new.testzip() is None
-        new_parts, _ = _workbook_parts(new)
+        new_parts, _ = workbook_parts(new)
         for sheet, part in carried.items():
             assert new.read(new_parts[sheet]) == old.read(part), f"{sheet} was not carried byte for byte"
 

@@ -159,21 +159,6 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     year = next((t.year for t in package.tables.values() if t.year), None)
     classifications = load_classifications(port, year, codes_file)
 
-    exact: dict[Ref, Decimal] = {}
-    derived = None
-    detail_problem = ""
-    names = port.sheet_names()
-    if INFO_SHEET in names and DETAIL_SHEET in names:
-        try:
-            derived = derive_from_book(port, classifications=classifications)
-            unit = unit_of_tables([t.unit_code for t in package.tables.values()], derived.detail)
-            if unit is not None:  # a unit's own package: compared with that unit's lines only
-                derived = derive_from_book(port, unit=unit, classifications=classifications)
-            exact = exact_values(derived.tables)
-        except InputError as exc:
-            detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
-                f" 等 {len(exc.problems)} 处" if len(exc.problems) > 1 else "")
-
     from budget_disclosure import statement
     from budget_disclosure.xlio.package_io import read_package_texts
 
@@ -181,8 +166,6 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     # the package's texts and its 情况说明 are read only when a rule selected reads them
     reads_texts = any(r.code.startswith(TEXT_RULES) for r in rules)
     texts = read_package_texts(port) if reads_texts else PackageTexts()
-    if derived is not None:
-        texts = texts_for(derived, texts)
     statement_note = ""
     columns: dict[int, int] = {}
     if not reads_texts:
@@ -199,6 +182,23 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
             paragraphs, where, columns = found.paragraphs, found.sheet, found.columns
             if found.layout != "类型 | 内容":
                 statement_note = f"情况说明：读取工作表“{found.sheet}”（{found.layout}，{len(paragraphs)} 段）"
+    # the 预算明细 last: the fast reader may still be parsing it while the rest is read
+    exact: dict[Ref, Decimal] = {}
+    derived = None
+    detail_problem = ""
+    names = port.sheet_names()
+    if INFO_SHEET in names and DETAIL_SHEET in names:
+        try:
+            derived = derive_from_book(port, classifications=classifications)
+            unit = unit_of_tables([t.unit_code for t in package.tables.values()], derived.detail)
+            if unit is not None:  # a unit's own package: compared with that unit's lines only
+                derived = derive_from_book(port, unit=unit, classifications=classifications)
+            exact = exact_values(derived.tables)
+        except InputError as exc:
+            detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
+                f" 等 {len(exc.problems)} 处" if len(exc.problems) > 1 else "")
+    if derived is not None:
+        texts = texts_for(derived, texts)
     context = CheckContext(package, classifications, exact, texts if texts.present else None, paragraphs,
                            derived.detail if derived else None, where,
                            compares_last_year=not (derived and derived.is_unit_package))

@@ -4,11 +4,14 @@ the openpyxl adapter; this one has no write operations."""
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
-from budget_disclosure.xlio.archive import WorkbookRejected, broken_part, inspect
+from budget_disclosure.xlio.archive import WorkbookRejected, broken_part, inspect, read_part, workbook_parts
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f[ >/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>",
@@ -26,18 +29,6 @@ def _column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-def needs_openpyxl(path: Path) -> str | None:
-    """Why this workbook must be read by the openpyxl adapter, or None (``part_needs_openpyxl`` of
-    any of its sheets). Checked on the raw XML, fast."""
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                reason = part_needs_openpyxl(archive.read(name))
-                if reason:
-                    return reason
-    return None
 
 
 def part_needs_openpyxl(data: bytes) -> str | None:
@@ -64,9 +55,34 @@ class CalamineBook:
     @classmethod
     def fast(cls, path: Path) -> "CalamineBook | None":
         """The fast reader for a .xlsx / .xlsm checked without writing, after the archive is inspected;
-        None when the openpyxl adapter must read it (``needs_openpyxl``)."""
-        inspect(path)
-        return None if needs_openpyxl(path) else cls(path)
+        None when the openpyxl adapter must read it (``part_needs_openpyxl`` of a sheet).
+
+        Each sheet's raw XML is scanned, smallest first, and a sheet that passed is handed to a thread
+        that parses it (calamine releases the GIL): the tables are ready at once, and the 预算明细 —
+        the largest, last — is parsed while the caller reads the tables. No sheet is parsed before its
+        scan passed: a cell far beyond the content would make calamine allocate the whole rectangle."""
+        path = Path(path)
+        # the sheet parts are verified as they are scanned below (one elsewhere is verified twice: it is small)
+        inspect(path, read_later=lambda name: name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        book = cls(path)
+        with zipfile.ZipFile(path) as archive:
+            sizes = {entry.filename: entry.file_size for entry in archive.infolist()}
+            try:
+                sheets, _ = workbook_parts(archive)
+            except (KeyError, ElementTree.ParseError) as exc:
+                raise WorkbookRejected(f"{path}：工作簿结构已损坏（xl/workbook.xml 或其关系部件缺失或不是合法的 XML）；"
+                                       f"请用 Excel 打开修复后另存") from exc
+        parts = {sheet: part for sheet, part in sheets.items() if part in sizes}
+        book._start_prefetch()
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for sheet, part in sorted(parts.items(), key=lambda item: sizes[item[1]]):
+                    if part_needs_openpyxl(read_part(archive, part, path)):
+                        return None
+                    book._prefetch(sheet)
+        finally:
+            book._end_prefetch()  # (on None or an error: the thread stops after the sheet it is parsing)
+        return book
 
     def __init__(self, path: Path):
         from python_calamine import CalamineWorkbook
@@ -76,11 +92,49 @@ class CalamineBook:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for damaged files
             raise WorkbookRejected(f"{self.path}：无法读取工作簿（{type(exc).__name__}）：文件可能已损坏") from exc
+        # calamine's workbook is used by one thread at a time (the prefetch thread may be parsing): its
+        # sheet names are read once, here
+        self._sheet_names = list(self.wb.sheet_names)
         self._grids: dict[str, list[list[object]]] = {}
         self._extents: dict[str, tuple[int, int]] = {}
+        self._parsing = threading.Lock()  # calamine's workbook parses one sheet at a time
+        self._queued: dict[str, threading.Event] = {}  # sheet → set once the prefetch thread is done with it
+        self._queue: queue.SimpleQueue | None = None
 
+    # -- the prefetch thread ------------------------------------------------------------------
+    def _start_prefetch(self) -> None:
+        self._queue = queue.SimpleQueue()
+        threading.Thread(target=self._prefetching, args=(self._queue,), daemon=True).start()
+
+    def _prefetch(self, sheet: str) -> None:
+        self._queued[sheet] = threading.Event()
+        self._queue.put(sheet)
+
+    def _end_prefetch(self) -> None:
+        self._queue.put(None)
+
+    def _prefetching(self, sheets: queue.SimpleQueue) -> None:
+        while (sheet := sheets.get()) is not None:
+            try:
+                self._parse(sheet)
+            except Exception:  # noqa: BLE001 - a damaged sheet: the read on the caller's thread says so, in Chinese
+                pass
+            finally:
+                self._queued[sheet].set()
+
+    # -- reading ------------------------------------------------------------------------------
     def _grid(self, sheet: str) -> list[list[object]]:
+        queued = self._queued.get(sheet)
+        if queued is not None:
+            queued.wait()
         if sheet not in self._grids:
+            self._parse(sheet)
+        return self._grids[sheet]
+
+    def _parse(self, sheet: str) -> None:
+        with self._parsing:
+            if sheet in self._grids:
+                return
             try:
                 rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet part: name it, in Chinese
@@ -89,10 +143,9 @@ class CalamineBook:
                 raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
             # calamine reads an empty cell as "": the port's None (a dense row has none, and is kept as it is)
             self._grids[sheet] = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]
-        return self._grids[sheet]
 
     def sheet_names(self) -> list[str]:
-        return list(self.wb.sheet_names)
+        return list(self._sheet_names)
 
     def extent(self, sheet: str) -> tuple[int, int]:
         if sheet not in self._extents:

@@ -26,37 +26,18 @@ from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree
 
-from budget_disclosure.xlio.archive import inspect
+from budget_disclosure.xlio.archive import MAIN_NS, PKG_NS, SHARED_STRINGS, inspect, workbook_parts
 from budget_disclosure.xlio.atomic import write_atomically
 from budget_disclosure.xlio.calamine_port import CalamineBook, part_needs_openpyxl
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_SHARED_STRINGS = _REL + "/sharedStrings"
 _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-_EMPTY_SHEET = f'<worksheet xmlns="{_MAIN}"><sheetData/></worksheet>'.encode()
+_EMPTY_SHEET = f'<worksheet xmlns="{MAIN_NS}"><sheetData/></worksheet>'.encode()
 _CELL_FORMATS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*?\bcount=\"(\d+)\"")
 
 
 def _rels_name(part: str) -> str:
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def _workbook_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
-    """Sheet name → its part, and the shared-string part (None without one), from workbook.xml."""
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets, shared = {}, None
-    for rel in rels.iter(f"{{{_PKG}}}Relationship"):
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        targets[rel.get("Id")] = part
-        if rel.get("Type") == _SHARED_STRINGS:
-            shared = part
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheets = {s.get("name"): targets.get(s.get(f"{{{_REL}}}id"), "") for s in book.iter(f"{{{_MAIN}}}sheet")}
-    return sheets, shared
 
 
 class SplitBook:
@@ -141,7 +122,7 @@ def _slim(path: Path, carried: dict[str, str]) -> io.BytesIO:
     slim = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(slim, "w", zipfile.ZIP_STORED) as out:
         dropped = {_rels_name(part) for part in carried.values()}  # openpyxl must not load their notes, drawings…
-        sheets, shared = _workbook_parts(source)
+        sheets, shared = workbook_parts(source)
         kept = [source.read(part) for part in sheets.values() if part not in carried.values()
                 and part in source.NameToInfo]
         for info in source.infolist():
@@ -180,7 +161,7 @@ def _relations(archive: zipfile.ZipFile, part: str) -> list[ElementTree.Element]
     rels = _rels_name(part)
     if rels not in archive.NameToInfo:
         return []
-    return list(ElementTree.fromstring(archive.read(rels)).iter(f"{{{_PKG}}}Relationship"))
+    return list(ElementTree.fromstring(archive.read(rels)).iter(f"{{{PKG_NS}}}Relationship"))
 
 
 def _target(source: str, rel: ElementTree.Element) -> str:
@@ -206,7 +187,7 @@ def _standalone(archive: zipfile.ZipFile, part: str, seen: set[str]) -> bool:
 def _carriable(path: Path, writes: Callable[[str], bool]) -> dict[str, str]:
     with zipfile.ZipFile(path) as archive:
         try:
-            sheets, _ = _workbook_parts(archive)
+            sheets, _ = workbook_parts(archive)
             carried = {}
             for sheet, part in sheets.items():
                 if not writes(sheet) and part in archive.NameToInfo and _standalone(archive, part, set()):
@@ -256,7 +237,7 @@ class _OwnedParts:
             if rel.get("TargetMode") != "External":
                 attributes["Target"] = "/" + self.part(_target(source, rel))
             entries.append("<Relationship " + " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attributes.items()) + "/>")
-        xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}">'
+        xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_NS}">'
         self.out.writestr(_rels_name(new_source), (xml + "".join(entries) + "</Relationships>").encode())
 
     def part(self, name: str) -> str:
@@ -285,10 +266,10 @@ def _splice(produced: io.BytesIO, original: Path, carried: dict[str, str], targe
     from the original, streamed."""
     with zipfile.ZipFile(produced) as new, zipfile.ZipFile(original) as old, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        new_sheets, new_shared = _workbook_parts(new)
+        new_sheets, new_shared = workbook_parts(new)
         if new_shared is not None:  # openpyxl 3.1 writes none; a version that does would clash
             raise RuntimeError("openpyxl wrote a shared-string table: the carried sheets' strings would not match")
-        _, old_shared = _workbook_parts(old)
+        _, old_shared = workbook_parts(old)
         formats_before, formats_after = (_CELL_FORMATS.search(z.read("xl/styles.xml")) for z in (old, new))
         if formats_before and (not formats_after or int(formats_after.group(1)) < int(formats_before.group(1))):
             raise RuntimeError("openpyxl dropped cell formats: the carried sheets' style indices would not match")
@@ -351,5 +332,5 @@ def _with_shared_strings_rel(rels: bytes) -> bytes:
     number = 1
     while f"rId{number}".encode() in used:
         number += 1
-    rel = f'<Relationship Id="rId{number}" Type="{_SHARED_STRINGS}" Target="sharedStrings.xml"/>'.encode()
+    rel = f'<Relationship Id="rId{number}" Type="{SHARED_STRINGS}" Target="sharedStrings.xml"/>'.encode()
     return rels.replace(b"</Relationships>", rel + b"</Relationships>")
