@@ -284,3 +284,69 @@ def test_read_lines_are_the_dataclass_built_the_ordinary_way(example_path):
         assert type(read) is BudgetLine and read == built and hash(read) == hash(built) and astuple(read) == astuple(built)
     with pytest.raises(FrozenInstanceError):
         lines[0].amount = Decimal(1)
+
+
+def test_a_line_read_among_many_is_the_line_read_alone():
+    """read_detail takes a short way for a line whose cells passed before (the cache of a 100,000-line
+    sheet): every line, and every problem, is what reading that row alone gives — the full checks."""
+    import random
+
+    from budget_disclosure.engine.codes import Classifications
+    from budget_disclosure.engine.detail import RawInput, read_detail
+    from budget_disclosure.engine.issues import InputError
+    from budget_disclosure.engine.vocab import EXPENDITURE_KINDS, FUND_SOURCES
+
+    codes = Classifications.bundled()
+    func = [c for c in codes.functional.codes() if len(c) == 7][:6]
+    econ = [c for c in codes.economic.codes() if len(c) == 5][:6]
+    rng = random.Random(5)
+    info = {"code": "900", "name": "部门", "year": 2025, "detail_unit": "元"}
+    letters = dict(zip(["unit_code", "unit_name", "func_code", "func_name", "econ_code", "econ_name", "fund", "kind",
+                        "project_code", "project_name", "amount"], "ABCDEFGHIJK"))
+
+    def cell(choices):
+        return rng.choice(choices)
+
+    rows = []
+    for r in range(2, 1500):
+        f, e = cell(func), cell(econ)
+        rows.append((r, (cell(["901", "901", 902.0, " 903 ", ""]), cell(["单位甲", "单位乙", "单位乙", None]), cell([f, f, int(f), f + "9"]),
+                         cell([codes.functional.name(f), None, "错名"]), cell([e, float(e)]), cell([codes.economic.name(e), None]),
+                         cell([x.label for x in FUND_SOURCES] * 2 + ["不明资金"]), cell([k.label for k in EXPENDITURE_KINDS]),
+                         cell([None, "P001", 17.0]), cell([None, "项目"]),
+                         cell([1234.5, 0.1, 100.0, 5, 77.77, 3e6, -3.25, 1e20, 12.345, "1,234.50", "-", None, float("nan"), True]))))
+
+    def read(some):
+        try:
+            return read_detail(RawInput(info, {}, some, letters), codes), []
+        except InputError as exc:
+            return None, [str(p) for p in exc.problems]
+
+    _, together = read(rows)
+    valid = [row for row in rows if read([row])[0] is not None and read([row])[0].detail.lines]  # (not "-" or blank)
+    assert len(valid) > 100 and len(together) > 100
+    lines = read(valid)[0].detail.lines
+    for (r, cells), got in zip(valid, lines):
+        alone = read([(r, cells)])[0].detail.lines[0]
+        assert got == alone and str(got.amount) == str(alone.amount)
+    for row in rows:
+        if read([row])[0] is None:
+            assert set(read([row])[1]) <= set(together), row
+
+
+def test_the_typical_amount_is_the_exact_middle_of_the_sorted_amounts():
+    """unusual_amounts finds the department's typical line by sorting floats: the same Decimal as
+    sorting the Decimals, also where distinct amounts share a float (beyond 16 digits)."""
+    import random
+
+    from budget_disclosure.engine.detail import middle_value
+
+    rng = random.Random(3)
+    pool = ["1", "2", "1.5", "0.10", "0.1", "99999999999999999.01", "99999999999999999.02", "99999999999999999.03",
+            "1E+3", "1000"]
+    for _ in range(400):
+        values = [Decimal(rng.choice(pool)) for _ in range(rng.randrange(1, 30))]
+        expected = sorted(values)[len(values) // 2]
+        got = middle_value(values)
+        assert got == expected and str(got) in {str(v) for v in values if v == expected}
+    assert middle_value([]) is None
