@@ -11,7 +11,7 @@ from pathlib import Path
 
 from budget_disclosure.engine.codes import Classifications, read_code_rows_csv
 from budget_disclosure.engine.derive import derive_all
-from budget_disclosure.engine.detail import read_detail, unusual_amounts
+from budget_disclosure.engine.detail import RawInput, ReadResult, read_detail, unusual_amounts
 from budget_disclosure.engine.issues import InputError, InputProblem, column_letter
 from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.engine.package_texts import PackageTexts
@@ -31,6 +31,11 @@ class FillResult:
     unusual: list[InputProblem] = field(default_factory=list)  # detail amounts that look wrong
     info: dict[str, object] = field(default_factory=dict)  # the 单位信息 as typed
     balance: object = None  # the 舍位平衡 done by fill (engine.balance.Balanced), if asked for
+    inputs: tuple | None = field(default=None, repr=False)  # (RawInput, ReadResult) it was made from
+
+    def for_unit(self, unit: str) -> "FillResult":
+        """One unit's package from the same inputs, without reading them again."""
+        return package_of(*self.inputs, unit)
 
     @property
     def is_unit_package(self) -> bool:
@@ -80,7 +85,12 @@ def _derive_from_book(port: WorkbookPort, unit: str | None, codes_file: Path | N
     raw = read_raw_input(port)
     if classifications is None:
         classifications = load_classifications(port, year_of(raw.info), codes_file)
-    result = read_detail(raw, classifications)
+    return package_of(raw, read_detail(raw, classifications), unit)
+
+
+def package_of(raw: RawInput, result: ReadResult, unit: str | None) -> FillResult:
+    """The package of the department (``unit`` None or the department's code) or of one of its units,
+    from the inputs read and validated once."""
     detail = result.detail
     if unit is not None and unit != detail.header.code:
         try:
@@ -89,9 +99,11 @@ def _derive_from_book(port: WorkbookPort, unit: str | None, codes_file: Path | N
             known = "、".join(f"{c} {n}" for c, n in result.detail.units().items())
             raise InputError([InputProblem(DETAIL_SHEET, "", f"预算明细中没有单位编码“{unit}”；现有单位：{known}")]) from None
     letter = raw.detail_letters.get("amount", "")
-    unusual = result.dropped + unusual_amounts(list(detail.lines), lambda row: f"{letter}{row}")
-    return FillResult(detail, derive_all(detail, result.name_of), result.warnings, department=result.detail, info=raw.info,
-                      unusual=unusual)
+    with _without_cycle_collection():
+        unusual = result.dropped + unusual_amounts(list(detail.lines), lambda row: f"{letter}{row}")
+        tables = derive_all(detail, result.name_of)
+    return FillResult(detail, tables, result.warnings, department=result.detail, info=raw.info, unusual=unusual,
+                      inputs=(raw, result))
 
 
 def unit_of_tables(table_codes: list[str], department: BudgetDetail) -> str | None:

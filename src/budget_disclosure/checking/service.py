@@ -192,7 +192,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
             derived = derive_from_book(port, classifications=classifications)
             unit = unit_of_tables([t.unit_code for t in package.tables.values()], derived.detail)
             if unit is not None:  # a unit's own package: compared with that unit's lines only
-                derived = derive_from_book(port, unit=unit, classifications=classifications)
+                derived = derived.for_unit(unit)
             exact = exact_values(derived.tables)
         except InputError as exc:
             detail_problem = f"预算明细无法使用，未与明细核对：{exc.problems[0]}" + (
