@@ -191,6 +191,25 @@ def all_units(tmp_path_factory):
     return out
 
 
+def test_each_package_of_all_units_is_the_fill_of_that_unit_alone(all_units, tmp_path):
+    """--all-units reads the inputs once and derives every package from them: each package's tables
+    and 情况说明 are what `fill --unit` of that unit alone writes."""
+    from budget_disclosure.layout.tables import TABLES
+    from budget_disclosure.xlio.tables_io import read_table_values
+
+    def printed(path):
+        book = OpenpyxlBook.open(path)
+        return [read_table_values(book, spec) for spec in TABLES], sheet_paragraphs(book)
+
+    source = all_units.parent / "x.xlsx"
+    for package in sorted(all_units.iterdir()):
+        unit = package.name.split("_")[1]
+        alone = tmp_path / f"{unit}.xlsx"
+        args = ["fill", str(source), "-o", str(alone), "-q"] + (["--unit", unit] if package.name.startswith("单位") else [])
+        assert main(args) == 0
+        assert printed(package) == printed(alone), package.name
+
+
 @pytest.fixture
 def packages(all_units, tmp_path):
     target = tmp_path / "packages"

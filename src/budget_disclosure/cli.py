@@ -180,7 +180,9 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} 已存在且不是文件夹：--all-units 的 -o 应为文件夹")
-    department = derive_from_book(_open_book(source, for_reading_only=True), codes_file=codes).department
+    # the inputs are read and validated once; each package is derived from them and written into a copy
+    read = derive_from_book(_open_book(source, for_reading_only=True), codes_file=codes)
+    department = read.department
     out.mkdir(parents=True, exist_ok=True)
     targets = [(None, f"部门_{department.header.code}_{department.header.name}")]
     targets += [(code, f"单位_{code}_{name}") for code, name in department.units().items()
@@ -188,7 +190,8 @@ def _fill_all_units(source: Path, args: argparse.Namespace, codes: Path | None) 
     with progress.steps(len(targets), "生成公开包") as bar:
         for unit, name in targets:
             book = _open_book(source, writes=writes_sheet)
-            result = fill_book(book, unit=unit, codes_file=codes, balance=True if args.balance else None)
+            result = fill_book(book, unit=unit, codes_file=codes, balance=True if args.balance else None,
+                               derived=read.for_unit(unit))
             target = out / f"{_safe_name(name)}{source.suffix}"
             _writable_target(source, target, args.force)
             _save(book, target)

@@ -15,12 +15,14 @@ from budget_disclosure.xlio.tables_io import read_table_values, table_values, wr
 
 
 def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None,
-              balance: bool | None = None) -> FillResult:
+              balance: bool | None = None, derived: FillResult | None = None) -> FillResult:
     """Derive the nine tables and write each into its sheet's data area. ``balance`` (default: as the
-    单位信息 says) prints them 舍位平衡: every total equal to its parts, the moved cells listed."""
+    单位信息 says) prints them 舍位平衡: every total equal to its parts, the moved cells listed.
+    ``derived``: the package already derived from this same workbook's inputs (a copy of it), to
+    fill without reading them again."""
     from budget_disclosure import balancing
 
-    result = derive_from_book(port, unit, codes_file)
+    result = derived if derived is not None else derive_from_book(port, unit, codes_file)
     result.warnings += far_cell_problems(port)
     if balance is None:
         balance = balancing.wanted(result.info)

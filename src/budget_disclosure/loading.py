@@ -33,8 +33,9 @@ class FillResult:
     balance: object = None  # the 舍位平衡 done by fill (engine.balance.Balanced), if asked for
     inputs: tuple | None = field(default=None, repr=False)  # (RawInput, ReadResult) it was made from
 
-    def for_unit(self, unit: str) -> "FillResult":
-        """One unit's package from the same inputs, without reading them again."""
+    def for_unit(self, unit: str | None) -> "FillResult":
+        """One unit's package (None: the department's) from the same inputs, without reading them
+        again: a new result, which a fill may change."""
         return package_of(*self.inputs, unit)
 
     @property
@@ -102,7 +103,7 @@ def package_of(raw: RawInput, result: ReadResult, unit: str | None) -> FillResul
     with _without_cycle_collection():
         unusual = result.dropped + unusual_amounts(list(detail.lines), lambda row: f"{letter}{row}")
         tables = derive_all(detail, result.name_of)
-    return FillResult(detail, tables, result.warnings, department=result.detail, info=raw.info, unusual=unusual,
+    return FillResult(detail, tables, list(result.warnings), department=result.detail, info=raw.info, unusual=unusual,
                       inputs=(raw, result))
 
 
