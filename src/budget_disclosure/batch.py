@@ -40,6 +40,14 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     total: int = 0
+    running: Counter = field(default_factory=Counter)  # outcome word → packages, kept as they arrive
+
+    def add(self, outcome: Outcome) -> Counter:
+        """Record one package's outcome; the running counts (each outcome counted once: the progress
+        line of a batch of 5,000 must not recount the 4,999 before)."""
+        self.outcomes.append(outcome)
+        self.running[outcome.word] += 1
+        return self.running
 
     def counts(self) -> Counter:
         return Counter(o.word for o in self.outcomes)
@@ -77,8 +85,7 @@ def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_d
         try:
             for path in files:
                 outcome = check_one(path, options, opener)
-                result.outcomes.append(outcome)
-                on_done(outcome, result.counts())
+                on_done(outcome, result.add(outcome))
         except KeyboardInterrupt:
             result.interrupted = True
         return result
@@ -89,8 +96,7 @@ def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_d
     try:
         for future in as_completed(futures):
             outcome = future.result()
-            result.outcomes.append(outcome)
-            on_done(outcome, result.counts())
+            on_done(outcome, result.add(outcome))
     except KeyboardInterrupt:
         result.interrupted = True
         pool.shutdown(wait=False, cancel_futures=True)

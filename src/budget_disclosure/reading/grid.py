@@ -31,6 +31,7 @@ _YEAR = re.compile(r"(?:预算年度|年度)[:：]?\s*(\d{4})|(\d{4})\s*年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _UNIT_LINE = re.compile(r"^(\d{3,})\s*(.+)$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_HALF_CENT = Decimal("0.005")  # half the last digit of a figure printed in 万元
 _LOCAL_CODE = re.compile(r"^\d{3}[-.]\d{2}(?:[-.]\d{2})?$")
 
 
@@ -310,13 +311,15 @@ class _TableReader:
             self.table.bad_amounts.append(cell)
             return cell
         scale = self.table.scale
-        return ReadCell(amount * scale if amount is not None else None, text, address, half_unit=self._half_unit(value))
+        if amount is not None and scale != 1:
+            amount *= scale
+        return ReadCell(amount, text, address, half_unit=self._half_unit(value))
 
     def _half_unit(self, value: object) -> Decimal:
         """Half the last printed digit, in 万元: a 万元 figure is printed to 0.01; a 元 figure to
         the 元 or to the 分 it shows."""
         if self.table.money_unit != "元":
-            return Decimal("0.005")
+            return _HALF_CENT
         text = str(value)
         decimals = len(text.split(".", 1)[1]) if "." in text and not isinstance(value, int) else 0
         if isinstance(value, float) and value.is_integer():
