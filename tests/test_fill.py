@@ -350,3 +350,32 @@ def test_the_typical_amount_is_the_exact_middle_of_the_sorted_amounts():
         got = middle_value(values)
         assert got == expected and str(got) in {str(v) for v in values if v == expected}
     assert middle_value([]) is None
+
+
+def test_the_collector_pause_leaves_the_collector_as_it_found_it_across_threads():
+    """Building lines pauses the cyclic collector (speed); overlapping builds on several threads (the
+    xlwings server) must end with it as before — enabled."""
+    import gc
+    import threading
+
+    from budget_disclosure.loading import _without_cycle_collection
+
+    assert gc.isenabled()
+    started, release = threading.Barrier(5), threading.Event()
+
+    def build():
+        with _without_cycle_collection():
+            started.wait()
+            assert not gc.isenabled()
+            release.wait()
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for t in threads:
+        t.start()
+    started.wait()
+    with _without_cycle_collection():  # nested in the main thread too
+        release.set()
+        for t in threads:
+            t.join()
+        assert not gc.isenabled()
+    assert gc.isenabled()

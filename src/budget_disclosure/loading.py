@@ -5,6 +5,7 @@ fill, check and export share, so they always agree on what the workbook holds.""
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,18 +60,35 @@ def load_classifications(port: WorkbookPort, year: int | None, codes_file: Path 
     return classifications
 
 
-@contextmanager
-def _without_cycle_collection():
+class _CyclePause:
     """Building 100,000 lines makes hundreds of thousands of objects, none of them in a reference
     cycle: the cyclic collector would walk the whole heap again and again for nothing (a fifth of
-    reading a large 预算明细). Paused for the build; reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    reading a large 预算明细). Paused while lines are built; reference counting still frees
+    everything. Counted, so that overlapping builds (threads of the xlwings server, nested calls)
+    leave the collector as the first one found it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+
+    @contextmanager
+    def __call__(self):
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.was_enabled:
+                    gc.enable()
+
+
+_without_cycle_collection = _CyclePause()
 
 
 def derive_from_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | None = None,
