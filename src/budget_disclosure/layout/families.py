@@ -87,7 +87,19 @@ class Profile:
         return tuple(k for k in self.roles if k.startswith("T"))
 
     def match_title(self, text: object) -> TableSpec | None:
+        """The table this title names in the family, or None (remembered: a batch of one layout
+        repeats the same few hundred titles)."""
         folded = fold(text)
+        memo = self.__dict__.setdefault("_title_memo", {})  # (a frozen instance: its own dict, not a field)
+        if folded not in memo:
+            if len(memo) > 50_000:
+                memo.clear()
+            spec = self._match_title(folded)
+            memo[folded] = spec.key if spec is not None else None
+        found = memo[folded]
+        return self.tables[found] if found is not None else None
+
+    def _match_title(self, folded: str) -> TableSpec | None:
         if not folded or len(folded) > 60 or "表" not in folded or folded.startswith(("注", "说明")):
             return None
         for key in self.match_order:

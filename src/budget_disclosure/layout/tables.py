@@ -9,6 +9,7 @@ Templates are generated from these specs; the engine takes fixed-row labels from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from budget_disclosure.layout.numerals import ordinal_label
 
@@ -81,7 +82,7 @@ class TableSpec:
     def shown_name(self, column: str) -> str:
         return dict(self.shown).get(column, column)
 
-    @property
+    @cached_property  # (asked for every cell a rule looks at; the spec never changes)
     def kind(self) -> str:
         return self.shape or ("hierarchy" if self.hierarchy else "sides" if self.sides else "row")
 
