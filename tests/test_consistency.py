@@ -202,7 +202,8 @@ def test_each_package_of_all_units_is_the_fill_of_that_unit_alone(all_units, tmp
         return [read_table_values(book, spec) for spec in TABLES], sheet_paragraphs(book)
 
     source = all_units.parent / "x.xlsx"
-    for package in sorted(all_units.iterdir()):
+    packages = sorted(all_units.iterdir())  # 单位_101001, 单位_101002, 部门_101: the department and one unit
+    for package in (packages[-1], packages[1]):
         unit = package.name.split("_")[1]
         alone = tmp_path / f"{unit}.xlsx"
         args = ["fill", str(source), "-o", str(alone), "-q"] + (["--unit", unit] if package.name.startswith("单位") else [])
