@@ -22,22 +22,25 @@ def fill_book(port: WorkbookPort, unit: str | None = None, codes_file: Path | No
     fill without reading them again."""
     from budget_disclosure import balancing
 
+    # what the table sheets hold now, read first: the 预算明细 may still be parsing on another thread
+    names = port.sheet_names()
+    typed = {spec.key: read_table_values(port, spec) for spec in TABLES if spec.sheet in names}
+    remembered = read_meta(port)
+    far = far_cell_problems(port)
     result = derived if derived is not None else derive_from_book(port, unit, codes_file)
-    result.warnings += far_cell_problems(port)
+    result.warnings += far
     if balance is None:
         balance = balancing.wanted(result.info)
     places: dict = {}
     if balance:
         result.tables, result.balance, places = balancing.balance_tables(result.tables)
-    missing = [spec.sheet for spec in TABLES if spec.sheet not in port.sheet_names()]
+    missing = [spec.sheet for spec in TABLES if spec.sheet not in names]
     if missing:
         raise InputError([InputProblem(s, "", "找不到该表的工作表：请使用本工具的模板") for s in missing])
-    remembered = read_meta(port)
     digests = {}
     for spec in TABLES:
         new = table_values(result.tables[spec.key], spec)
-        result.overwritten += hand_edits(spec, read_table_values(port, spec), new,
-                                         remembered.get(ROWS_KEY + spec.key, "").split())
+        result.overwritten += hand_edits(spec, typed[spec.key], new, remembered.get(ROWS_KEY + spec.key, "").split())
         write_table(port, spec, result.tables[spec.key], result.detail.header)
         digests[ROWS_KEY + spec.key] = " ".join(row_digest(r) for r in new)
     result.statement = _write_statement(port, result, digests)
