@@ -119,7 +119,14 @@ def apply_actions(src: Path, dst: Path, actions: list[dict]) -> list[str]:
         if func == "setValues":
             for i, row in enumerate(a["values"]):
                 for j, v in enumerate(row):
-                    ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j).value = None if v == "" else v
+                    cell = ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                    if isinstance(v, str) and v.startswith("'"):  # Excel's quote prefix: the text after it, as text
+                        cell.value = v[1:]
+                        cell.data_type = "s"
+                    elif isinstance(v, str) and v.startswith("="):  # as Excel takes it: a live formula
+                        cell.value = v
+                    else:
+                        cell.value = None if v == "" else v
         elif func == "setRangeColor":
             fill = PatternFill("solid", fgColor=args[0].lstrip("#")) if args[0] else PatternFill()
             _restyle(ws, a, lambda cell: setattr(cell, "fill", fill))

@@ -7,6 +7,7 @@ result with the CLI's — with and without the notes API (ExcelApi 1.18)."""
 from __future__ import annotations
 
 import io
+import re
 import json
 import os
 import shutil
@@ -260,3 +261,167 @@ def test_server_init_updates_a_project_and_refuses_other_folders(tmp_path, capsy
     assert main(["server", "init", str(other)]) == 2
     assert "不是空文件夹" in capsys.readouterr().err
     assert main(["server", "run", str(other)]) == 2
+
+
+# -- security: what the server must refuse (issue: the server serves only what it should) -----------
+def _raw(base: str, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, bytes]:
+    """A request with the path sent exactly as given (http.client does not normalise ../ as browsers do)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base)
+    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in {"Content-Length": str(len(body)), "Content-Type": "application/json",
+                            **(headers or {})}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body or None)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+TRAVERSALS = [
+    "/static/../../../../etc/passwd", "/static/%2e%2e/.env", "/static/%2E%2E/%2E%2E/.env", "/static/..%2f.env",
+    "/static/%252e%252e/.env", "/static/..\\.env", "/static/..%5c.env", "/static//etc/passwd", "/static/%2fetc/passwd",
+    "/static/outside/passwd", "/static/env-link.txt", "/static/js/../../.env", "/budget-disclosure/download/../../.env",
+    "/budget-disclosure/download/%2e%2e%2f%2e%2e%2f.env", "/static/./../.env",
+]
+
+
+def test_no_path_leaves_its_folder(server):
+    """Every traversal variant is 404 — raw ../, percent-encoded (once, twice), backslashes, absolute
+    paths, symlinks leading out of static/ — while the real static files are served."""
+    base, project, _ = server
+    links = [(project / "static" / "outside", Path("/etc")), (project / "static" / "env-link.txt", project / ".env")]
+    for link, target in links:
+        if not link.is_symlink():
+            link.symlink_to(target)
+    for path in TRAVERSALS:
+        status, body = _raw(base, "GET", path)
+        assert status == 404, (path, status, body[:80])
+        assert b"XLWINGS_SECRET_KEY" not in body and b"root:" not in body
+    status, body = _raw(base, "GET", "/static/js/ribbon.js")
+    assert status == 200 and b"bdButton" in body
+
+
+def _no_internals(body: bytes) -> dict:
+    answer = json.loads(body)
+    text = answer["detail"]
+    assert re.search(r"[\u4e00-\u9fff]", text) and answer["request_id"] in text
+    for word in ("Error", "Traceback", "Exception", "KeyError", ".py", "line ", "xlwings_server", "site-packages"):
+        assert word not in text, text
+    return answer
+
+
+def test_malformed_requests_are_answered_in_chinese_without_internals(server, filled_path):
+    base, _, _ = server
+    bodies = [b"{bad", b'{"a": 1}', b"[]", b"[" * 50_000 + b"]" * 50_000, b'{"version": "1", "book": {}, "sheets": 3}',
+              json.dumps({**book_json(filled_path), "args": {"x": 1}}).encode(), b"",
+              json.dumps({**book_json(filled_path), "args": [1, 2, 3, 4, 5, 6, 7]}).encode(),  # too many arguments
+              json.dumps({"version": "1", "book": {"name": "x"}, "sheets": [{"name": "s", "values": [["a"]],
+                          "used_range_address": "A1:XFD1048576"}]}).encode()]  # claims 17 billion cells
+    for body in bodies:
+        status, answer = _raw(base, "POST", "/xlwings/custom-scripts-call/bd_check", body)
+        assert 400 <= status < 500, (body[:40], status, answer[:200])
+        _no_internals(answer)
+    status, answer = _raw(base, "POST", "/xlwings/custom-scripts-call/no_such_script", json.dumps(book_json(filled_path)).encode())
+    assert 400 <= status < 500
+    _no_internals(answer)
+
+
+def _answer_of(s) -> bytes:
+    """The whole HTTP answer on a socket (headers and the body of its Content-Length)."""
+    data = b""
+    while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < int(
+            re.search(rb"content-length: (\d+)", data.split(b"\r\n\r\n", 1)[0], re.I).group(1)):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_a_64_mib_body_is_refused_at_once_and_the_server_keeps_serving(server):
+    import socket
+    from urllib.parse import urlsplit
+
+    base, _, _ = server
+    host = urlsplit(base)
+    started = time.monotonic()
+    with socket.create_connection((host.hostname, host.port), timeout=10) as s:
+        s.sendall(b"POST /xlwings/custom-scripts-call/bd_check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n" % (64 << 20) + b"{" * 65536)
+        answer = _answer_of(s)
+    assert time.monotonic() - started < 1.0
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+    _no_internals(answer.split(b"\r\n\r\n", 1)[1])
+    # sent without a Content-Length (chunked): cut off at the limit as it arrives
+    with socket.create_connection((host.hostname, host.port), timeout=20) as s:
+        s.sendall(b"POST /xlwings/custom-scripts-call/bd_check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"1" * (1 << 20)
+        try:
+            for _ in range(64):
+                s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        except OSError:
+            pass  # the server answered and closed while we were still sending
+        answer = _answer_of(s)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+    assert urllib.request.urlopen(base + "/manifest.xml", timeout=5).status == 200
+
+
+def test_server_run_beyond_loopback_needs_sign_in(tmp_path):
+    project = tmp_path / "p"
+    assert main(["server", "init", str(project)]) == 0
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    refused = subprocess.run([sys.executable, "-m", "budget_disclosure", "server", "run", str(project), "--host", "0.0.0.0",
+                              "--port", str(_free_port())], env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "XLWINGS_AUTH_PROVIDERS" in refused.stderr and "--no-auth" in refused.stderr
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "budget_disclosure", "server", "run", str(project), "--host", "0.0.0.0",
+                                "--port", str(port), "--no-auth"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/manifest.xml", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, process.stderr.read()
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert "未启用登录验证" in err
+
+
+def test_a_project_without_the_guard_is_not_served(tmp_path):
+    """A routers/custom.py from before the guard (or edited away) stops `server run`: nothing is served unguarded."""
+    project = tmp_path / "p"
+    assert main(["server", "init", str(project)]) == 0
+    custom = project / "routers" / "custom.py"
+    custom.write_text("\n".join(line for line in custom.read_text("utf-8").splitlines() if "guard" not in line), "utf-8")
+    run = subprocess.run([sys.executable, "-m", "budget_disclosure", "server", "run", str(project), "--port",
+                          str(_free_port())], env={**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"},
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "安全防护" in run.stderr and "server init" in run.stderr
+
+
+def test_downloads_wait_in_a_private_folder(tmp_path, monkeypatch):
+    from budget_disclosure.xl import downloads
+
+    monkeypatch.delenv("BD_DOWNLOAD_DIR", raising=False)
+    monkeypatch.setenv("XLWINGS_PROJECT_DIR", str(tmp_path))
+    assert downloads.folder() == tmp_path / ".bd-downloads"
+    monkeypatch.delenv("XLWINGS_PROJECT_DIR")
+    outside = downloads.folder()
+    assert not str(outside).endswith("budget-disclosure-downloads")  # not a predictable name
+    archive = tmp_path / "x.zip"
+    archive.write_bytes(b"PK")
+    link = downloads.publish(archive, "公开包.zip")
+    for folder in (tmp_path / ".bd-downloads", outside, outside / link.rsplit("/", 1)[1]):
+        assert folder.stat().st_mode & 0o077 == 0, folder

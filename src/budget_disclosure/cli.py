@@ -209,21 +209,17 @@ def _prefixes(values: list[str] | None) -> tuple[str, ...]:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def _expand(names: list[str]) -> list[Path]:
-    """Files as given; a folder stands for every workbook below it (Excel's ~$ lock files, hidden
-    and temporary files, and our own flagged copies left out)."""
-    files: list[Path] = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not p.name.startswith(("~$", ".")) and ".校验." not in p.name)
-            if not found:
-                raise UsageError(f"文件夹 {path} 中没有 .xlsx / .xlsm 工作簿")
-            files += found
-        else:
-            files.append(path)
-    return files
+def _expand(names: list[str]):
+    """Files as given; a folder stands for every workbook below it. Every entry passed over (Excel's
+    ~$ lock files, hidden and temporary files, our own flagged copies, dangling links, loops, pipes)
+    is kept with the reason, for the report."""
+    from budget_disclosure.discovery import find
+
+    found = find(names, WORKBOOK_SUFFIXES)
+    if not found.files:
+        raise UsageError("、".join(names) + " 中没有 .xlsx / .xlsm / .xls 工作簿" + (
+            "（跳过：" + "；".join(f"{p}：{why}" for p, why in found.skipped[:5]) + "）" if found.skipped else ""))
+    return found
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -231,7 +227,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
     from budget_disclosure.checking.service import check_batch
 
-    files = _expand(args.files)
+    found = _expand(args.files)
+    files = found.files
     if args.output and len(files) > 1:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
     if args.output and not args.flag:
@@ -251,6 +248,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         result = check_many(files, options, 1 if writes else jobs, lambda p: _open_book(p, for_reading_only=not writes),
                             done)
+    result.skipped = found.skipped
+    for path, why in found.skipped:
+        print(f"已跳过 {path}：{why}", file=sys.stderr)
     for outcome in result.outcomes:
         if outcome.locked:
             print(f"提示：{outcome.path} 正在 Excel 中打开（有 ~${outcome.path.name}），校验的是上次保存的内容", file=sys.stderr)
@@ -279,7 +279,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         from budget_disclosure.batch import summary_rows
 
         packages, _, rules = summary_rows(result)  # the reviewer's summary, as the 汇总 workbook has it
-        print(dumps({"files": reports, "summary": summary_dict(reports) | {"packages": packages, "rules": rules}}))
+        print(dumps({"files": reports, "skipped": [{"path": str(p), "reason": why} for p, why in found.skipped],
+                     "summary": summary_dict(reports) | {"packages": packages, "rules": rules}}))
     if result.interrupted:
         print(f"已中止：校验了 {len(result.outcomes)}/{result.total} 个文件，结果已输出" +
               ("并写入汇总" if args.summary else ""), file=sys.stderr)
@@ -408,7 +409,7 @@ def cmd_server(args: argparse.Namespace) -> int:
             say(f"  请填写 {folder / '.env'} 中的设置（许可密钥、对外域名、登录），部署说明见 {folder / 'README.md'}")
             say(f"  本机试用：budget-disclosure server run {folder}")
             return EXIT_OK
-        run(folder, args.host, args.port)
+        run(folder, args.host, args.port, args.no_auth)
     except ProjectError as exc:
         raise UsageError(str(exc)) from exc
     return EXIT_OK
@@ -528,6 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
     sr.add_argument("folder", metavar="文件夹", help="由 server init 生成的项目文件夹")
     sr.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认只限本机 127.0.0.1）")
     sr.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
+    sr.add_argument("--no-auth", action="store_true",
+                    help="监听本机以外的地址而不启用登录验证（不推荐；默认拒绝启动）")
     sr.set_defaults(run=cmd_server)
     p = sub.add_parser("addin", parents=[common], help="Excel 加载项：构建或安装")
     addin = p.add_subparsers(dest="addin_command", required=True, title="子命令", metavar="子命令")

@@ -20,11 +20,26 @@ ROUTE = "/budget-disclosure/download"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
+_PRIVATE: Path | None = None  # outside a project: one private folder per process
+
+
 def folder() -> Path:
-    """Where the packages wait (BD_DOWNLOAD_DIR, else the system's temporary folder)."""
-    path = Path(os.environ.get("BD_DOWNLOAD_DIR") or Path(tempfile.gettempdir()) / "budget-disclosure-downloads")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where the packages wait, readable by the server's user only: BD_DOWNLOAD_DIR, else the
+    project's own ``.bd-downloads`` (shared by the server's workers, so a link works whichever
+    answers), else — outside a server — a private temporary folder of this process. Never a
+    predictable folder in the system's temporary directory."""
+    global _PRIVATE
+    chosen = os.environ.get("BD_DOWNLOAD_DIR")
+    project = os.environ.get("XLWINGS_PROJECT_DIR")
+    if chosen or project:
+        path = Path(chosen) if chosen else Path(project) / ".bd-downloads"
+        if not path.is_dir():
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(path, 0o700)
+        return path
+    if _PRIVATE is None or not _PRIVATE.is_dir():
+        _PRIVATE = Path(tempfile.mkdtemp(prefix="budget-disclosure-downloads-"))  # 0700
+    return _PRIVATE
 
 
 def _sweep(now: float | None = None) -> None:
@@ -48,7 +63,7 @@ def publish(archive: Path, name: str) -> str:
     _sweep()
     token = secrets.token_urlsafe(24)  # 32 characters
     target = folder() / token
-    target.mkdir()
+    target.mkdir(mode=0o700)
     shutil.copy(archive, target / name)
     return f"{_app_path()}{ROUTE}/{token}"
 

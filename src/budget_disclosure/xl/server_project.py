@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 from pathlib import Path
 
 from budget_disclosure.xl import macros
@@ -21,8 +22,13 @@ XLWINGS_SERVER_VERSION = "1.20.0"
 SCRIPTS_INIT = ("# 预算公开: the ribbon's scripts (budget-disclosure). Written by `budget-disclosure server init`.\n"
                 "from budget_disclosure.xl.server import *  # noqa: F401,F403\n")
 FUNCTIONS_INIT = "# No custom functions: the 预算公开 tab runs scripts only.\n"
-ROUTER = ("# The download links of 导出公开包 (budget-disclosure). Written by `budget-disclosure server init`.\n"
-          "from budget_disclosure.xl.downloads import router as _router\n\nrouter = _router()\n")
+ROUTER = ("# The download links of 导出公开包 and the request guard (budget-disclosure). Written by\n"
+          "# `budget-disclosure server init`. xlwings-server imports this file however it is started, before it\n"
+          "# mounts its static files: install() keeps them inside their folders and bounds every request.\n"
+          "from budget_disclosure.xl.server_guard import install as _install_guard\n"
+          "from budget_disclosure.xl.downloads import router as _router\n\n"
+          "_install_guard()\n"
+          "router = _router()\n")
 REQUIREMENTS = f"budget-disclosure\nxlwings-server=={XLWINGS_SERVER_VERSION}\n"
 SAMPLES = ("custom_scripts/scripts.py", "custom_functions/functions.py")
 
@@ -32,9 +38,13 @@ class ProjectError(Exception):
 
 
 def _filled(text: str) -> str:
+    from budget_disclosure.xl.server_guard import Limits
+
+    limits = Limits.from_env()
     for key, value in {"__CHECK_MAX_DETAIL_ROWS__": macros.CHECK_MAX_DETAIL_ROWS,
                        "__WEB_MAX_DETAIL_ROWS__": macros.WEB_MAX_DETAIL_ROWS,
                        "__DOWNLOAD_MINUTES__": macros.DOWNLOAD_MINUTES,
+                       "__MAX_BODY_MB__": f"{limits.max_body / (1 << 20):.1f}", "__MAX_CELLS__": f"{limits.max_cells:,}",
                        "__XLWINGS_SERVER_VERSION__": XLWINGS_SERVER_VERSION}.items():
         text = text.replace(key, str(value))
     return text
@@ -51,8 +61,12 @@ def _settings(env: str, licence: str) -> str:
         "# 对外域名（清单中的地址），如 budget.czj.example.gov.cn；正式部署时填写，并把 XLWINGS_ENVIRONMENT 改为 prod\n"
         "# XLWINGS_HOSTNAME=\n"
         '# 登录验证（推荐）：XLWINGS_AUTH_PROVIDERS=["entraid"]，并填写 XLWINGS_AUTH_ENTRAID_CLIENT_ID / _TENANT_ID\n'
-        "# 导出公开包压缩包的临时目录（默认系统临时目录）\n"
-        "# BD_DOWNLOAD_DIR=\n")
+        "# 导出公开包压缩包的临时目录（默认本项目的 .bd-downloads，只有运行服务的用户可读）\n"
+        "# BD_DOWNLOAD_DIR=\n"
+        "# 请求限制（见 README 第 8 节）：单次请求大小（MB）、单元格数、每个进程同时执行的操作数\n"
+        "# BD_MAX_BODY_MB=\n"
+        "# BD_MAX_CELLS=\n"
+        "# BD_MAX_SCRIPTS=2\n")
 
 
 def init(folder: Path, licence: str = "noncommercial") -> list[Path]:
@@ -92,16 +106,60 @@ def init(folder: Path, licence: str = "noncommercial") -> list[Path]:
     write("templates/taskpane.html", (server / "taskpane.html").read_text("utf-8"))
     write("README.md", _filled((server / "README.md").read_text("utf-8")))
     write("requirements.txt", REQUIREMENTS)
+    ignore = folder / ".gitignore"
+    kept = ignore.read_text("utf-8") if ignore.is_file() else ""
+    if ".bd-downloads" not in kept:  # the exported packages waiting for download never go into version control
+        write(".gitignore", kept.rstrip("\n") + "\n.bd-downloads/\n")
     return written
 
 
-def run(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the project (no reload); HTTPS when ``certs/`` holds mkcert's localhost certificate."""
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _auth_providers() -> list:
+    """XLWINGS_AUTH_PROVIDERS as xlwings-server reads it (from the environment and the project's .env)."""
+    from xlwings_server.config import settings
+
+    return list(settings.auth_providers or [])
+
+
+def run(folder: Path, host: str = "127.0.0.1", port: int = 8000, no_auth: bool = False) -> None:
+    """Serve the project (no reload); HTTPS when ``certs/`` holds mkcert's localhost certificate.
+
+    Beyond this machine (any address but loopback) a server without sign-in would let anyone on the
+    network fill, check and export: it starts only with an auth provider set, or ``--no-auth``
+    (said loudly). The request guard must be in place (routers/custom.py), or nothing is served."""
     folder = Path(folder).resolve()
     if not (folder / "custom_scripts" / "__init__.py").is_file():
         raise ProjectError(f"{folder} 不是预算公开的 xlwings Server 项目：请先运行 budget-disclosure server init {folder}")
     os.environ["XLWINGS_PROJECT_DIR"] = str(folder)
     os.chdir(folder)  # xlwings-server reads .env from the working folder
+    if not _loopback(host):
+        if _auth_providers():
+            pass
+        elif no_auth:
+            print(f"警告：服务在 {host} 上对网络开放且未启用登录验证（--no-auth），能访问该地址的任何人都可以使用；"
+                  "正式部署请在 .env 中设置 XLWINGS_AUTH_PROVIDERS", file=sys.stderr, flush=True)
+        else:
+            raise ProjectError(f"拒绝在 {host} 上启动：服务对网络开放但未启用登录验证。请在 {folder / '.env'} 中设置 "
+                               "XLWINGS_AUTH_PROVIDERS（见 README 第 4 节）；确需无登录运行时加 --no-auth")
+    from budget_disclosure.xl import server_guard
+
+    try:
+        from xlwings_server.main import main_app
+    except RuntimeError as exc:  # the guard refused (server_guard._patch_static)
+        raise ProjectError(str(exc)) from exc
+    if not server_guard.installed():
+        raise ProjectError(f"{folder / 'routers' / 'custom.py'} 没有启用预算公开的安全防护（静态文件限制、请求大小限制）："
+                           f"请重新运行 budget-disclosure server init {folder}")
     import uvicorn
 
     key, cert = folder / "certs" / "localhost+2-key.pem", folder / "certs" / "localhost+2.pem"
@@ -109,4 +167,4 @@ def run(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     scheme = "https" if tls else "http"
     print(f"预算公开服务：{scheme}://{host}:{port}/manifest.xml（Ctrl-C 停止）"
           + ("" if tls else "；未找到 certs/ 中的证书，以 HTTP 运行（Office 加载项需要 HTTPS，见 README）"), flush=True)
-    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, reload=False, log_level="warning", **tls)
+    uvicorn.run(main_app, host=host, port=port, reload=False, log_level="warning", **tls)
