@@ -14,23 +14,11 @@ from pathlib import Path
 
 from budget_disclosure.export.printable import PrintTable
 from budget_disclosure.layout.tables import AMOUNT, CODE, NAME
+from budget_disclosure.xlio.cell_text import csv_safe
 
 CSV_NAMES = {"T1": "t1_income_expenditure_summary", "T2": "t2_income", "T3": "t3_expenditure",
              "T4": "t4_appropriation_summary", "T5": "t5_general_budget", "T6": "t6_general_basic_economic",
              "T7": "t7_government_fund", "T8": "t8_state_capital", "T9": "t9_three_public"}
-
-
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is
-    neutralised with a leading apostrophe (OWASP CSV injection guidance); numbers, negative ones
-    included, stay numbers."""
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def csv_text(table: PrintTable) -> str:
@@ -38,7 +26,7 @@ def csv_text(table: PrintTable) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["序号", *table.spec.names])
     for row in table.text_rows():
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([csv_safe(cell) for cell in row])
     return buf.getvalue()
 
 

@@ -18,8 +18,6 @@ from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook
 from budget_disclosure.xlio.tables_io import write_table
 from budget_disclosure.xlio.template import prepare_table_sheet
 
-FORMULA_START = ("=", "+", "-", "@")
-
 
 def _as_derived(table: PrintTable) -> DerivedTable:
     # The writer takes exact 元; a printed 万元 figure times 10000 is exact, and rounds back to itself.
@@ -39,10 +37,6 @@ def write_values_workbook(tables: list[PrintTable], target: Path) -> None:
         ws = book.wb[table.spec.sheet]
         for name in list(ws.defined_names):
             del ws.defined_names[name]
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                    cell.data_type = "s"  # text that looks like a formula stays text
     props = book.wb.properties
     props.creator, props.lastModifiedBy, props.title = "budget-disclosure", None, "部门预算公开表"
     props.created = props.modified = datetime(2000, 1, 1)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from budget_disclosure.xlio.archive import WorkbookRejected, broken_part, inspect
 from budget_disclosure.xlio.atomic import write_atomically
+from budget_disclosure.xlio.cell_text import runs_as_formula
 from budget_disclosure.xlio.port import KEEP_NOTE, UNREAD, CellStyle
 
 _THIN = Side(style="thin", color="000000")
@@ -34,6 +35,20 @@ def to_openpyxl(style: CellStyle) -> dict:
         "number_format": "@" if style.text else style.number_format,
         "fill": PatternFill("solid", fgColor=style.fill) if style.fill else PatternFill(),
     }
+
+
+def put(cell, value: object) -> None:
+    """The one way a value goes into an openpyxl cell: text from input stays text (openpyxl would
+    store "=…" as a live formula; xlio/cell_text.py says which text a spreadsheet runs)."""
+    cell.value = value
+    if runs_as_formula(value):
+        cell.data_type = "s"
+
+
+def put_row(ws, row: int, values) -> None:
+    """Row ``row`` from column A on, each value through ``put``."""
+    for c, value in enumerate(values, 1):
+        put(ws.cell(row, c), value)
 
 
 class OpenpyxlBook:
@@ -132,7 +147,7 @@ class OpenpyxlBook:
         ws = self.wb[sheet]
         for r, row in enumerate(values):
             for c, value in enumerate(row):
-                ws.cell(top + r, left + c).value = value
+                put(ws.cell(top + r, left + c), value)
 
     def style_block(self, sheet: str, top: int, left: int, bottom: int, right: int, style: CellStyle) -> None:
         if bottom < top or right < left:

@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from budget_disclosure.xlio.atomic import write_atomically
+from budget_disclosure.xlio.cell_text import csv_safe
 
 PACKAGE_HEADER = ("文件", "单位编码", "单位名称", "年度", "格式", "结论", "强制", "提示", "尾差", "已核对", "应核对", "主要问题",
                   "标记副本")
@@ -24,7 +25,9 @@ def _widths(ws, widths) -> None:
 def _header(ws, names) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    ws.append(list(names))
+    from budget_disclosure.xlio.openpyxl_port import put_row
+
+    put_row(ws, 1, names)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -38,12 +41,14 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
 
+    from budget_disclosure.xlio.openpyxl_port import put_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
     _header(ws, PACKAGE_HEADER)
     for r, p in enumerate(packages, 2):
-        ws.append([p.get(k) for k in ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings",
+        put_row(ws, r, [p.get(k) for k in ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings",
                                         "rounding", "checked", "total", "first", "flagged")])
         if p.get("flagged"):
             cell = ws.cell(r, len(PACKAGE_HEADER))
@@ -56,7 +61,7 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
     fs = wb.create_sheet("问题清单")
     _header(fs, FINDING_HEADER)
     for r, f in enumerate(findings, 2):
-        fs.append([f.get(k) for k in ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged")])
+        put_row(fs, r, [f.get(k) for k in ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged")])
         if f.get("link"):
             cell = fs.cell(r, 6)
             cell.hyperlink, cell.font = f["link"], Font(color="0563C1", underline="single")
@@ -65,8 +70,8 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
 
     rs = wb.create_sheet("按规则")
     _header(rs, RULE_HEADER)
-    for rule in rules:
-        rs.append([rule["rule"], rule["title"], rule["severity"], rule["packages"], rule["findings"]])
+    for r, rule in enumerate(rules, 2):
+        put_row(rs, r, [rule["rule"], rule["title"], rule["severity"], rule["packages"], rule["findings"]])
     rs.auto_filter.ref = f"A1:E{max(1, len(rules) + 1)}"
     _widths(rs, (8, 50, 6, 14, 10))
     if rules:
@@ -91,14 +96,7 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
             with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
                 out = csv.writer(f)
                 out.writerow(header)
-                out.writerows([[_safe(row.get(k)) for k in keys] for row in rows])
+                out.writerows([[csv_safe(row.get(k)) for k in keys] for row in rows])
         write_atomically(name, write)
         written.append(name)
     return written
-
-
-def _safe(value: object) -> object:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value

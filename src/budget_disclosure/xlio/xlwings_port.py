@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from budget_disclosure.engine.issues import column_letter
+from budget_disclosure.xlio.cell_text import excel_input
 from budget_disclosure.xlio.port import KEEP_NOTE, UNKNOWN_FILL, CellStyle
 
 
@@ -15,7 +16,7 @@ from budget_disclosure.xlio.port import KEEP_NOTE, UNKNOWN_FILL, CellStyle
 def _to_excel(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return excel_input(value)
 
 
 class XlwingsBook:
