@@ -41,6 +41,7 @@ class BatchResult:
     interrupted: bool = False
     total: int = 0
     running: Counter = field(default_factory=Counter)  # outcome word → packages, kept as they arrive
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # entries of the folders not checked, and why
 
     def add(self, outcome: Outcome) -> Counter:
         """Record one package's outcome; the running counts (each outcome counted once: the progress
@@ -151,6 +152,8 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
                              "message": f.message, "acknowledged": f.acknowledged or "", "link": target})
             broken.setdefault(f.rule, set()).add(path)
             counted[f.rule] += 1
+    for path, why in result.skipped:
+        packages.append({"path": str(path), "outcome": "未校验", "first": f"已跳过：{why}"})
     rules = [{"rule": code, "title": RULES[code].title if code in RULES else code,
               "severity": RULES[code].severity if code in RULES else "", "packages": len(paths), "findings": counted[code]}
              for code, paths in sorted(broken.items(), key=lambda kv: (-len(kv[1]), kv[0]))]

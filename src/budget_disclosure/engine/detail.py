@@ -17,7 +17,7 @@ from budget_disclosure.engine.codes import (
 )
 from budget_disclosure.engine.issues import InputError, InputProblem
 from budget_disclosure.engine.model import BudgetDetail, BudgetLine, PackageHeader
-from budget_disclosure.engine.money import AmountError, parse_amount
+from budget_disclosure.engine.money import MAX_AMOUNT, AmountError, AmountOutOfRange, parse_amount
 from budget_disclosure.engine.unread import UNREAD
 from budget_disclosure.engine.vocab import (
     BASIC, FUND_ALIASES, FUND_BY_LABEL, KIND_ALIASES, KIND_BY_LABEL, PROJECT,
@@ -210,6 +210,7 @@ def _text(value: object) -> str:
     return value.strip() if value.__class__ is str else cell_text(value)
 
 
+_MAX_INT = int(MAX_AMOUNT)
 _new = object.__new__
 _set = object.__setattr__
 
@@ -239,10 +240,10 @@ def _fast_amount(value: object) -> Decimal | None:
     if value.__class__ is float:
         text = repr(value)
         dot = text.find(".")
-        if "e" not in text and "n" not in text and (dot < 0 or len(text) - dot <= 3):
+        if "e" not in text and "n" not in text and (dot < 0 or len(text) - dot <= 3) and -1e15 < value < 1e15:
             return Decimal(text)
         return None
-    return Decimal(value) if value.__class__ is int else None
+    return Decimal(value) if value.__class__ is int and -_MAX_INT < value < _MAX_INT else None
 
 
 def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
@@ -314,12 +315,15 @@ def read_detail(raw: RawInput, classifications: Classifications) -> ReadResult:
             raw_amount = None
         try:
             amount = parse_amount(raw_amount)
+        except AmountOutOfRange:
+            row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
+                                             f"金额“{cell_text(raw_amount)}”超出预算金额的范围（绝对值应小于 10^15 元），"
+                                             f"请检查是否多输了位数"))
         except AmountError:
             row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                              f"金额应为数字（单位：元），实际为“{cell_text(raw_amount)}”"))
         else:
-            # (beyond 10^25 元 a quantize would overflow Decimal's 28 digits; such an amount is flagged elsewhere)
-            if amount is not None and amount.adjusted() < 25 and amount != amount.quantize(_CENT):
+            if amount is not None and amount != amount.quantize(_CENT):
                 row_problems.append(InputProblem(DETAIL_SHEET, at("amount"),
                                                  f"金额以元为单位，最多两位小数，实际为“{cell_text(raw_amount)}”"))
         if row_problems:

@@ -13,7 +13,13 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 YUAN_PER_WAN = Decimal(10000)
 
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# ASCII digits only (\d would take Arabic-Indic and other scripts' digits); full-width ones are
+# folded to ASCII first, as Chinese input methods type them
+_NUMBER_TEXT = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+# No budget comes near 10^15 元 (a thousand trillion); beyond it a figure is a typing slip, and past
+# 10^25 Decimal's 28 digits can no longer round it to 分
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 def yuan_to_wan(yuan: Decimal) -> Decimal:
@@ -32,6 +38,16 @@ class AmountError(ValueError):
     """A cell that should hold an amount does not."""
 
 
+class AmountOutOfRange(AmountError):
+    """A number, but beyond any budget (``MAX_AMOUNT``)."""
+
+
+def _bounded(amount: Decimal, shown: object) -> Decimal:
+    if not -MAX_AMOUNT < amount < MAX_AMOUNT:
+        raise AmountOutOfRange(f"金额超出范围：{shown!s}（绝对值应小于 10^15）")
+    return amount
+
+
 def parse_amount(value: object) -> Decimal | None:
     """Parse a spreadsheet cell into an exact Decimal, or None when blank.
 
@@ -44,19 +60,21 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, bool):
         raise AmountError(f"不是金额：{value!r}")
     if isinstance(value, Decimal):
-        return value
+        if not value.is_finite():
+            raise AmountError(f"不是金额：{value!r}")
+        return _bounded(value, value)
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise AmountError(f"不是金额：{value!r}")
-        return Decimal(repr(value))
-    text = str(value).strip().replace("，", ",").replace(" ", "").replace("\u3000", "")
+        return _bounded(Decimal(repr(value)), value)
+    text = str(value).strip().translate(_FULL_WIDTH).replace(" ", "").replace("\u3000", "")
     if text in ("", "-", "—"):
         return None
     if not _NUMBER_TEXT.match(text):
         raise AmountError(f"不是金额：{str(value)!r}")
     try:
-        return Decimal(text.replace(",", ""))
+        return _bounded(Decimal(text.replace(",", "")), str(value).strip())
     except InvalidOperation as exc:  # pragma: no cover - regex already guards this
         raise AmountError(f"不是金额：{str(value)!r}") from exc
