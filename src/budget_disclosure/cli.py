@@ -35,8 +35,18 @@ def _open_book(path: Path, for_reading_only: bool = False, writes=None):
     if path.is_dir():
         raise UsageError(f"{path} 是文件夹，不是工作簿")
     suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        if not for_reading_only:
+            raise UsageError(f"{path}：PDF 只能校验（可用 --annotate 写出带批注的副本），不能{WRITES}")
+        from budget_disclosure.xlio.pdf_book import PdfBook
+        from budget_disclosure.xlio.pdf_extract import PdfRejected
+
+        try:
+            return PdfBook([path])
+        except PdfRejected as exc:
+            raise UsageError(str(exc)) from exc
     if suffix not in (".xlsx", ".xlsm", ".xls"):
-        raise UsageError(f"{path}：只支持 .xlsx / .xlsm 工作簿（旧版 .xls 只能校验）")
+        raise UsageError(f"{path}：只支持 .xlsx / .xlsm 工作簿和 .pdf（旧版 .xls 只能校验）")
     try:
         if suffix == ".xls" or kind(path) == "xls":
             if not for_reading_only:
@@ -207,6 +217,7 @@ def _prefixes(values: list[str] | None) -> tuple[str, ...]:
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+PACKAGE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".pdf")
 
 
 def _expand(names: list[str]):
@@ -215,9 +226,9 @@ def _expand(names: list[str]):
     is kept with the reason, for the report."""
     from budget_disclosure.discovery import find
 
-    found = find(names, WORKBOOK_SUFFIXES)
+    found = find(names, PACKAGE_SUFFIXES)
     if not found.files:
-        raise UsageError("、".join(names) + " 中没有 .xlsx / .xlsm / .xls 工作簿" + (
+        raise UsageError("、".join(names) + " 中没有 .xlsx / .xlsm / .xls 工作簿或 .pdf 文件" + (
             "（跳过：" + "；".join(f"{p}：{why}" for p, why in found.skipped[:5]) + "）" if found.skipped else ""))
     return found
 

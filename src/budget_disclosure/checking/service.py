@@ -93,8 +93,9 @@ class CheckReport:
 
 def _grids(port: WorkbookPort) -> dict[str, list[list[object]]]:
     grids = {}
+    text_only = getattr(port, "text_sheets", ())  # a PDF's running text: paragraphs, never tables
     for sheet in port.sheet_names():
-        if sheet in NOT_TABLE_SHEETS:
+        if sheet in NOT_TABLE_SHEETS or sheet in text_only:
             continue
         rows, cols = port.extent(sheet)
         grids[sheet] = port.read_block(sheet, 1, 1, rows, cols) if rows else []

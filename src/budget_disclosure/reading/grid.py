@@ -93,17 +93,21 @@ def _column_numbers(row: list[object]) -> dict[int, int] | None:
 
 
 def _header_paths(rows: list[list[object]], width: int) -> list[list[str]]:
-    """Per grid column, the header texts from top to bottom; a label spreads over the blanks to
-    its right in its row while the row below is filled there (how merged group headers print)."""
+    """Per grid column, the header texts from top to bottom, level by level: a label spreads over the
+    blanks to its right in its row while the row below is filled there (how merged group headers
+    print) — and never past the end of its own parent group above (a 运行维护费 heading does not
+    reach into the 公务接待费 group beside it)."""
     paths: list[list[str]] = [[] for _ in range(width)]
     for r, row in enumerate(rows):
-        current = ""
+        current, owner = "", None
         for c in range(width):
             text = fold(row[c]) if c < len(row) else ""
             if text:
-                current = text
+                current, owner = text, c
                 paths[c].append(text)
-            elif current and any(c < len(lower) and fold(lower[c]) for lower in rows[r + 1:]):
+            elif not any(c < len(lower) and fold(lower[c]) for lower in rows[r + 1:]):
+                continue  # nothing under it either: an empty column, which ends no heading
+            elif current and paths[c] == paths[owner][:-1]:
                 paths[c].append(current)
             else:
                 current = ""
@@ -172,6 +176,7 @@ class _TableReader:
 
     def _page_header(self, sheet: str, r: int, row: list[object]) -> None:
         t = self.table
+        loose = len(_texts(row)) <= 2 and not _is_header_row(row)  # a column heading is no unit's name
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v.strip():
                 continue
@@ -183,12 +188,13 @@ class _TableReader:
             if ("预算年度" in folded or "年度" in folded) and (m := _YEAR.search(folded)):
                 t.year, t.year_address = int(m.group(1) or m.group(2)), addr
                 continue
+            prefixed = False
             for prefix in ("编制单位:", "编制部门:", "单位名称:", "部门名称:", "部门:", "单位:"):
                 if folded.startswith(prefix):
-                    folded = folded[len(prefix):]
+                    folded, prefixed = folded[len(prefix):], True
             if m := _UNIT_LINE.match(" ".join(str(v).split())):
                 t.unit_code, t.unit_name, t.unit_address = m.group(1), fold(m.group(2)), addr
-            elif not t.unit_name and any(w in fold(v) for w in ("编制", "部门", "单位")) and len(folded) > 3:
+            elif (prefixed or loose) and not t.unit_name and any(w in fold(v) for w in ("编制", "部门", "单位")) and len(folded) > 3:
                 t.unit_name, t.unit_address = folded, addr
 
     def _map_columns(self, header_rows: list[list[object]], numbers: dict[int, int] | None, width: int) -> None:
@@ -199,6 +205,8 @@ class _TableReader:
         parts: dict[int, str] = {}
         self.panels = []
         for c, path in enumerate(paths):
+            if len(path) > 1 and path[-1] in _TOTAL_WORDS and self._is_label(path[:-1], names):
+                path = path[:-1]  # a 合计 under a label column's heading is the first data row's, not a heading
             if not path:
                 continue
             leaf = path[-1]
@@ -231,15 +239,45 @@ class _TableReader:
         elif numbers and spec.family == "hebei" and len(numbers) == len(spec.amount_columns):
             amounts = {c: spec.names[spec.amount_columns[numbers[c] - 1]] for c in sorted(numbers)}
             mapping = {c: n for c, n in mapping.items() if n not in amounts.values() and c not in amounts} | amounts
+        if spec.kind == "sides":
+            mapping = self._sides_in_order(mapping, paths)
         self.header_texts = {fold(v) for row in header_rows for v in row if v not in (None, "")}
         if mapping or not self.mapping:
             self.mapping, self.parts = mapping, parts
         self.table.columns = {n.split("|", 1)[-1] for n in self.mapping.values()} | (
             {spec.names[0]} if self.parts else set())
-        missing = [n for i, n in enumerate(spec.names) if n not in self.table.columns and n not in spec.optional
+        found = self.table.columns | set(self.mapping.values())
+        missing = [n for i, n in enumerate(spec.names) if n not in found and n not in spec.optional
                    and not (spec.columns[i].kind == CODE and self.parts)]
         if missing:
             self.table.column_problems.append("找不到列：" + "、".join(missing))
+
+    def _is_label(self, path: list[str], names: list[str]) -> bool:
+        """Whether a header path names a code, name or text column of the table."""
+        name = self._column_name(["".join(path), "".join(path[-2:]), path[-1]], names, set())
+        return name is not None and self.spec.columns[names.index(name)].kind != AMOUNT
+
+    def _sides_in_order(self, mapping: dict[int, str], paths: list[list[str]]) -> dict[int, str]:
+        """In a table of lists side by side, each list's amounts are the columns after its label
+        column and before the next list's: where the headers of a word-processor table sit over the
+        wrong columns (支出用途 drawn over the 功能分类 金额 column), the order of the columns decides."""
+        spec = self.spec
+        labels = []
+        for label_index, amount_indexes in spec.sides:
+            at = next((c for c, n in mapping.items() if n == spec.names[label_index]), None)
+            labels.append((at, [spec.names[i] for i in amount_indexes]))
+        if any(at is None for at, _ in labels) or [at for at, _ in labels] != sorted(at for at, _ in labels):
+            return mapping
+        amount_names = {n for _, names in labels for n in names}
+        out = dict(mapping)
+        for k, (at, names) in enumerate(labels):
+            end = labels[k + 1][0] if k + 1 < len(labels) else len(paths)
+            between = [c for c in range(at + 1, end) if mapping.get(c) in amount_names or
+                       c not in mapping and paths[c] and paths[c][-1] in ("金额", "预算数", "决算数")]
+            if len(between) == len(names):
+                for c, name in zip(between, names):
+                    out[c] = name
+        return out
 
     def _line_of(self, path: list[str]) -> str | None:
         """The canonical line a header path names (without its 预算数 / 决算数 leaf)."""
@@ -275,9 +313,11 @@ class _TableReader:
                 _column_numbers(row) is not None:
             return  # a header repeated on a page break
         first = next((v for v in row if v not in (None, "")), None)
+        if self.table.note and isinstance(first, str) and len(_texts(row)) == 1 and len(self.table.note) < 2000:
+            self.table.note += "\n" + first.strip()  # the note goes on, below the table
+            return
         if isinstance(first, str) and fold(first).startswith(("注", "(无", "（无", "说明")):
-            if not self.table.note:
-                self.table.note, self.table.note_address = first.strip(), Address(sheet, r + 1, row.index(first) + 1)
+            self.table.note, self.table.note_address = first.strip(), Address(sheet, r + 1, row.index(first) + 1)
             return
         if texts and all(fold(t) == "无" for t in texts):
             self.table.says_none = True
@@ -381,6 +421,8 @@ class _TableReader:
         code, label = normalize_code(get(code_col)), str(get(name_col) or "").strip()
         amounts = [(n, r, c, row[c]) for n, c in panel.items() if spec.columns[spec.names.index(n)].kind == AMOUNT
                    and c < len(row)]
+        if code and not _CODE.match(code) and not label:
+            code, label = "", str(get(code_col)).strip()  # a label merged over the code and name columns
         if not code and not label:
             return
         if code and _CODE.match(code):

@@ -1,0 +1,536 @@
+"""A PDF's pages (reading/pdf_model.py) laid out for the reader: the tables as one grid in reading
+order — exactly what the grid reader (reading/grid.py) reads from a workbook — and the rest of the
+text as paragraphs, every cell and every character keeping its page and position. Pure: no PDF
+library.
+
+- **Tables**: each piece's columns are those of its drawing, without the slivers that double
+  borders leave between cells (a cell's text goes to the column it covers); a table continued on
+  the next page — with or without its header and title repeated — is joined to the piece before,
+  its columns aligned by position; the title, 编制单位 and 单位 lines above a table and its 注 below go
+  with it. A label centred over several columns sits in the first of them, as the workbook reader
+  expects of a merged cell.
+- **Text**: page numbers and running heads left out; lines joined into paragraphs where a line
+  runs on (a new paragraph at an indent, a heading number, or after a short line); a word broken
+  at a line end is one word again ("人员\\n经费" → "人员经费"). Each paragraph knows where each of its
+  characters is printed.
+- **目录**: its entries (title, printed page number) and the page numbers printed on the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine
+
+MIN_COLUMN = 6.5  # points: narrower grid columns are the gaps of double borders, not columns
+ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one line, within this
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
+_HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+                      r"|\d{1,2}[、.．](?![\d.．])\s*\S|\d{1,2}[)）])")
+_TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*[.…·。．\-—_]{3,}\s*(?P<page>\d{1,3})\s*$")
+_NOTE = re.compile(r"^\s*(注|说明|备注|[（(]无)")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is printed: the file, the page (1-based) and the box on it."""
+
+    file: str
+    page: int
+    box: Box
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "page": self.page, "bbox": self.box.rounded()}
+
+
+@dataclass
+class Paragraph:
+    text: str
+    pieces: list[tuple[int, TextLine, int]] = field(default_factory=list)  # (offset in text, line, page)
+
+    def places(self, file: str, start: int = 0, end: int | None = None) -> list[Place]:
+        """Where text[start:end] is printed: one box per line it touches."""
+        end = len(self.text) if end is None else end
+        out = []
+        for n, (offset, line, page) in enumerate(self.pieces):
+            stop = self.pieces[n + 1][0] if n + 1 < len(self.pieces) else len(self.text)
+            if offset < end and stop > start:
+                a, b = max(start, offset) - offset, min(end, stop) - offset
+                out.append(Place(file, page, line.box_of(*_line_offsets(line, a, b))))
+        return out
+
+
+def _line_offsets(line: TextLine, a: int, b: int) -> tuple[int, int]:
+    """Offsets in a paragraph piece (spaces by Chinese characters removed) → offsets in the line's text."""
+    kept = [i for i, _ in enumerate(line.text) if not _removed(line.text, i)]
+    if not kept:
+        return 0, len(line.text)
+    a, b = min(a, len(kept) - 1), min(max(b, a + 1), len(kept))
+    return kept[a], kept[b - 1] + 1
+
+
+def _removed(text: str, i: int) -> bool:
+    return text[i].isspace() and bool(_SPACE_BY_CJK.match(text, i))
+
+
+@dataclass
+class TocEntry:
+    title: str
+    page: int  # the page number the 目录 prints
+    place: Place
+
+
+@dataclass
+class PdfLayout:
+    file: str
+    grid: list[list[object]] = field(default_factory=list)
+    cell_places: dict[tuple[int, int], Place] = field(default_factory=dict)  # (grid row, col) 0-based → place
+    row_pages: list[int] = field(default_factory=list)  # the page of each grid row
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    printed_page: dict[int, int] = field(default_factory=dict)  # page → the number printed on it
+    image_pages: list[int] = field(default_factory=list)
+    table_pages: list[int] = field(default_factory=list)
+    headings: list[tuple[str, int]] = field(default_factory=list)  # (line as printed, page) of titles and headings
+
+
+# -- tables -----------------------------------------------------------------------------------------
+class _Cell(NamedTuple):
+    """A cell on the reader's grid: its text, its box as drawn, where its characters are, their size."""
+
+    text: str
+    box: Box
+    text_box: Box | None = None
+    size: float = 10.0
+
+    def joined(self, other: "_Cell") -> "_Cell":
+        boxes = [b for b in (self.text_box, other.text_box) if b is not None]
+        text_box = boxes[0] if len(boxes) == 1 else boxes[0].union(boxes[1]) if boxes else None
+        return _Cell(_joined((self.text, other.text)), self.box.union(other.box), text_box, max(self.size, other.size))
+
+
+Row = list[_Cell | None]
+
+
+@dataclass
+class _Piece:
+    """A table piece on the reader's columns."""
+
+    page: int
+    box: Box
+    columns: list[tuple[float, float]]
+    rows: list[Row]
+
+
+def normalise(piece: TablePiece, page: int) -> _Piece:
+    """The piece on the reader's rows and columns.
+
+    Columns: the extractor's, without the slivers that double borders leave between cells (narrower
+    than MIN_COLUMN); a cell's text goes to the first column it covers for the most part — where a
+    label centred over several columns is read. Rows: by where the cells sit, not by every ruling
+    line (word processors draw an inner box in some cells, which splits a row in the drawing but not
+    on the page): cells whose boxes share a centre line are one row; a cell whose box holds the
+    centres of two rows or more is merged over them and read in the first (as a workbook's merged
+    cell). A label wrapped across a line of its cell's inner box is joined again."""
+    columns = [c for c in piece.columns if c[1] - c[0] >= MIN_COLUMN] or piece.columns
+    cells = [cell for row in piece.rows for cell in row if cell is not None and cell.text]
+    centres: list[float] = []
+    row_of: dict[int, int] = {}
+    for cell in sorted(cells, key=lambda c: c.box.bottom - c.box.top):
+        top, bottom = cell.box.top, cell.box.bottom
+        middle = (top + bottom) / 2
+        inside = [i for i, c in enumerate(centres) if top + 1 < c < bottom - 1]
+        near = [i for i, c in enumerate(centres) if abs(c - middle) <= ROW_TOLERANCE]
+        if len(inside) >= 2:
+            row_of[id(cell)] = min(inside, key=lambda i: centres[i])
+        elif near:
+            row_of[id(cell)] = min(near, key=lambda i: abs(centres[i] - middle))
+        else:
+            row_of[id(cell)] = len(centres)
+            centres.append(middle)
+    rank = {i: n for n, i in enumerate(sorted(range(len(centres)), key=lambda i: centres[i]))}
+    placed: dict[tuple[int, int], list[PieceCell]] = {}
+    for cell in cells:
+        placed.setdefault((rank[row_of[id(cell)]], _covered(cell.box.x0, cell.box.x1, columns)), []).append(cell)
+    rows: list[Row] = []
+    for r in range(len(centres)):
+        out: Row = [None] * len(columns)
+        for c in range(len(columns)):
+            for part in sorted(placed.get((r, c), ()), key=lambda p: (round(p.box.top), p.box.x0)):
+                cell = _Cell(part.text, part.box, part.text_box, part.size)
+                out[c] = cell if out[c] is None else out[c].joined(cell)
+        if any(out):
+            rows.append(out)
+    drawn = [cell.box for row in piece.rows for cell in row if cell is not None]
+    return _Piece(page, piece.box, columns, _rejoin_wrapped(rows, drawn))
+
+
+def _wrapped(above: _Cell, cell: _Cell, drawn: list[Box] | None) -> bool:
+    """Whether ``cell`` holds the second line of the label in ``above``: a fragment (no figure, code
+    or ordinal of its own) in a cell drawn as wide as the one above, the upper line running to the
+    cell's edge (it wrapped), the two lines meeting at the line between the cells (a row's own text
+    sits in its middle or at its foot, not against the line above) a line apart, not a row apart —
+    and, within a page, that line is not a row's (a cell of another column runs across it)."""
+    if above.text_box is None or cell.text_box is None or re.search(r"\d", cell.text) \
+            or re.match(r"^[(（一二三四五六七八九十]", cell.text):
+        return False
+    upper, lower, size = above.text_box, cell.text_box, above.size
+    if abs(above.box.x0 - cell.box.x0) > 1.5 or abs(above.box.x1 - cell.box.x1) > 1.5:
+        return False
+    if upper.x1 < above.box.x1 - 1.6 * size:
+        return False
+    if drawn is None:  # across a page break (the row cut there, each part centred on its own page)
+        return len(cell.text) <= 8
+    if above.box.bottom - upper.bottom > 0.6 * size or lower.top - cell.box.top > 0.6 * size:
+        return False
+    line = cell.box.top
+    return any(d.top < line - 1 and d.bottom > line + 1 for d in drawn) and 0 <= lower.top - upper.bottom <= 0.7 * size
+
+
+def _rejoin_wrapped(rows: list[Row], drawn: list[Box]) -> list[Row]:
+    out: list[Row] = []
+    for row in rows:
+        row = list(row)
+        if out:
+            for c, cell in enumerate(row):
+                above = out[-1][c]
+                if cell is not None and above is not None and _wrapped(above, cell, drawn):
+                    out[-1][c] = above.joined(cell)
+                    row[c] = None
+        if any(row):
+            out.append(row)
+    return out
+
+
+def _covered(start: float, end: float, ranges: list[tuple[float, float]]) -> int:
+    """The first range that [start, end] covers for the most part (60 %), else the one it overlaps most."""
+    for i, (a, b) in enumerate(ranges):
+        if min(end, b) - max(start, a) >= 0.6 * (b - a):
+            return i
+    return max(range(len(ranges)), key=lambda i: min(end, ranges[i][1]) - max(start, ranges[i][0]))
+
+
+def _joined(texts) -> str:
+    out = ""
+    for text in texts:
+        if out and not (re.match(rf"[{_CJK}]", out[-1]) or re.match(rf"[{_CJK}]", text[0])):
+            out += " "
+        out += text
+    return out
+
+
+def _aligned(piece: _Piece, columns: list[tuple[float, float]]) -> list[Row]:
+    """A continuation's rows on the columns of the table it continues: each of its columns to the
+    first of those it covers (a 合计 label spanning the code and name columns goes to the first)."""
+    mapping = {i: _covered(x0, x1, columns) for i, (x0, x1) in enumerate(piece.columns)}
+    rows = []
+    for row in piece.rows:
+        out: Row = [None] * len(columns)
+        for i, cell in enumerate(row):
+            if cell is not None:
+                j = mapping[i]
+                out[j] = cell if out[j] is None else out[j].joined(cell)
+        rows.append(out)
+    return rows
+
+
+def _continues(previous: _Piece, piece: _Piece) -> bool:
+    """Whether a piece at the top of a page can go on with the table that ended the page before: its
+    table sits where that one sat, and each of its columns lies over one of that table's columns
+    (the columns a page draws can be fewer — a row spanning several — or, printed from a
+    spreadsheet, a little apart)."""
+    if abs(previous.box.x0 - piece.box.x0) > 12 or abs(previous.box.x1 - piece.box.x1) > 12:
+        return False
+    used = {c for row in piece.rows for c, cell in enumerate(row) if cell is not None}
+    return all(max(min(x1, b) - max(x0, a) for a, b in previous.columns) >= 0.5 * min(x1 - x0, 40)
+               for c, (x0, x1) in enumerate(piece.columns) if c in used)
+
+
+def _title_row(row: Row) -> bool:
+    """A row of a drawn table that holds a table's title (a spreadsheet printed whole draws its titles
+    inside the grid): one text, and it reads as a title."""
+    texts = [c.text for c in row if c is not None]
+    return len(texts) == 1 and _title_like(texts[0]) and not re.search(r"\d[\d,]*\.\d", texts[0])
+
+
+def _segments(piece: _Piece) -> list[_Piece]:
+    """A drawn table cut before each title row inside it: one piece per table."""
+    cuts = [r for r, row in enumerate(piece.rows) if r > 0 and _title_row(row)]
+    if not cuts:
+        return [piece]
+    out, start = [], 0
+    for cut in cuts + [len(piece.rows)]:
+        rows = piece.rows[start:cut]
+        if rows:
+            boxes = [c.box for row in rows for c in row if c is not None]
+            box = boxes[0]
+            for other in boxes[1:]:
+                box = box.union(other)
+            out.append(_Piece(piece.page, box, piece.columns, rows))
+        start = cut
+    return out
+
+
+# -- text -------------------------------------------------------------------------------------------
+def _is_page_number(line: TextLine, page: PdfPage) -> int | None:
+    margin = 0.1 * page.height
+    if line.box.top < margin or line.box.bottom > page.height - margin:
+        m = _PAGE_NUMBER.match(line.text)
+        if m:
+            return int(m.group(2) or m.group(5))
+    return None
+
+
+def _title_like(text: str) -> bool:
+    t = "".join(text.split())
+    return "表" in t and len(t) <= 60 and not any(p in t for p in "。，；") and not t.endswith((":", "：")) \
+        and not _NOTE.match(t)
+
+
+def _furniture(text: str) -> bool:
+    """A line printed with a table: its title, 公开NN表, 编制单位 / 部门 / 单位, a year line."""
+    t = "".join(text.split())
+    return _title_like(t) or bool(re.search(r"(编制单位|编制部门|部门名称|单位名称|预算单位|主管部门|部门|单位)[:：]|单位[:：]?\s*万?元$|"
+                                             r"^公开\d+表$|^表[一二三四五六七八九十\d]+$|^\d{4}年度?$", t))
+
+
+def _narrative(line: TextLine) -> bool:
+    t = line.text
+    return "。" in t or len("".join(t.split())) > 45 and not _furniture(t)
+
+
+def _running_heads(doc: PdfDocument) -> set[str]:
+    """Lines printed at the same height on many pages (a document title in the header): not text."""
+    seen: Counter = Counter()
+    for page in doc.pages:
+        for line in page.lines:
+            if line.box.top < 0.08 * page.height or line.box.bottom > 0.92 * page.height:
+                seen["".join(line.text.split())] += 1
+    return {text for text, n in seen.items() if n >= 3 and not _PAGE_NUMBER.match(text)}
+
+
+def _toc_page(page: PdfPage) -> bool:
+    texts = ["".join(line.text.split()) for line in page.lines]
+    if any(t in ("目录", "目次") for t in texts[:4]):
+        return True
+    return sum(1 for line in page.lines if _TOC_ENTRY.match(line.text)) >= 3
+
+
+def layout(doc: PdfDocument) -> PdfLayout:
+    out = PdfLayout(doc.name)
+    heads = _running_heads(doc)
+    text_lines: list[tuple[TextLine, int]] = []  # (line, page) of the narrative, in reading order
+    state = _Tables(out)
+    carried: list[TextLine] = []  # a title printed at the foot of a page, for the table on the next
+    for page in doc.pages:
+        if page.image_only:
+            out.image_pages.append(page.number)
+        lines = []
+        for line in page.lines:
+            number = _is_page_number(line, page)
+            if number is not None:
+                out.printed_page[page.number] = number
+            elif "".join(line.text.split()) not in heads:
+                lines.append(line)
+        if page.tables and _toc_table(page):
+            _toc(out, [TextLine(c.text, c.box) for t in page.tables for row in t.rows for c in row if c], page.number)
+            page.tables = []
+        if _toc_page(page) and not page.tables:
+            _toc(out, lines, page.number)
+            state.last, carried = None, []
+            continue
+        if not page.tables:
+            text_lines += [(line, page.number) for line in carried + lines]
+            out.headings += [(line.text, page.number) for line in lines if _HEADING.match(line.text) or _title_like(line.text)]
+            state.last, carried = None, []
+            continue
+        out.table_pages.append(page.number)
+        elements = sorted([(line.box.top, 0, line) for line in lines] + [(t.box.top, 1, t) for t in page.tables],
+                          key=lambda e: (e[0], e[1]))
+        pending: list[TextLine] = list(carried)  # lines since the last table: text, or the next table's own
+        carried = []
+        first = True
+        for _, kind, element in elements:
+            if kind == 0:
+                pending.append(element)
+                continue
+            above = _above(pending)
+            text_lines += [(line, page.number) for line in pending[:len(pending) - len(above)]]
+            for n, segment in enumerate(_segments(normalise(element, page.number))):
+                state.add(segment, above if n == 0 else [], may_continue=first and n == 0 and len(above) == len(pending))
+            pending, first = [], False
+        notes, rest = _notes(pending)
+        for line in notes:
+            _grid_line(out, line, page.number)
+        tail = _above(rest)  # a title at the foot of the page: its table starts on the next
+        if tail and any(_title_like(line.text) for line in tail):
+            rest, carried = rest[:len(rest) - len(tail)], tail
+        text_lines += [(line, page.number) for line in rest]
+        if rest or carried:
+            state.last = None  # text (or a new title) after the table: the next page's table is another
+        _grid_row(out, [], page.number)  # between pages: a blank row, which the reader passes over
+    out.paragraphs = _paragraphs(text_lines, doc)
+    return out
+
+
+class _Tables:
+    """The tables of a document as they go into the grid, piece by piece: a piece either starts a
+    table (with the lines printed above it) or goes on with the table that ended the page before."""
+
+    def __init__(self, out: PdfLayout):
+        self.out = out
+        self.last: _Piece | None = None  # the piece that ended the previous page
+        self.last_title = ""
+        self.last_row: Row | None = None  # the grid row last written for that table (its cells)
+
+    def add(self, piece: _Piece, above: list[TextLine], may_continue: bool) -> None:
+        titles = ["".join(line.text.split()) for line in above if _title_like(line.text)]
+        starts_titled = bool(piece.rows) and _title_row(piece.rows[0])
+        new_title = bool(titles) and titles[-1] != self.last_title or starts_titled
+        if may_continue and self.last is not None and not new_title and _continues(self.last, piece):
+            rows = _aligned(piece, self.last.columns)
+            if rows and self.last_row is not None:
+                rows = self._rejoin_across_pages(rows)
+            for row in rows:  # the same table, on: its repeated page lines dropped
+                self._write(row, piece.page)
+            piece = _Piece(piece.page, piece.box, self.last.columns, rows)
+        else:
+            for line in above:
+                _grid_line(self.out, line, piece.page)
+            self.out.headings += [(line.text, piece.page) for line in above if _title_like(line.text)]
+            for row in piece.rows:
+                self._write(row, piece.page)
+            if titles or starts_titled:
+                self.last_title = titles[-1] if titles else "".join(next(c for c in piece.rows[0] if c).text.split())
+        self.last = piece
+
+    def _rejoin_across_pages(self, rows: list[Row]) -> list[Row]:
+        """A row cut by the page break: the label's end at the top of the next page goes back to it."""
+        first, previous = rows[0], self.last_row
+        joined = False
+        for c, cell in enumerate(first):
+            above = previous[c] if c < len(previous) else None
+            if cell is not None and above is not None and _wrapped(above, cell, None):
+                self._amend(c, above.joined(cell))
+                first[c] = None
+                joined = True
+        if joined and not any(first):
+            return rows[1:]
+        return rows
+
+    def _write(self, row: Row, page: int) -> None:
+        _grid_row(self.out, row, page)
+        self.last_row = list(row)
+
+    def _amend(self, c: int, cell: _Cell) -> None:
+        """The last written row's cell ``c``, amended."""
+        r = len(self.out.grid) - 1
+        while r >= 0 and not any(v is not None for v in self.out.grid[r]):
+            r -= 1  # past the blank row between pages
+        self.out.grid[r][c] = cell.text
+        self.out.cell_places[(r, c)] = Place(self.out.file, self.out.row_pages[r], cell.box)
+        self.last_row[c] = cell
+
+
+def _above(pending: list[TextLine]) -> list[TextLine]:
+    """The lines just above a table that belong to it (title, 公开NN表, 编制单位, 单位): the last few
+    before it, back to the first line of running text."""
+    out: list[TextLine] = []
+    for line in reversed(pending):
+        if len(out) >= 6 or (_narrative(line) and not _furniture(line.text)):
+            break
+        out.insert(0, line)
+    return out
+
+
+def _notes(pending: list[TextLine]) -> tuple[list[TextLine], list[TextLine]]:
+    """Lines after a table: its 注 / 说明 (with their wrapped lines) go with it; the rest is text."""
+    if not pending or not _NOTE.match(pending[0].text):
+        return [], pending
+    notes = [pending[0]]
+    for line in pending[1:]:
+        if _HEADING.match(line.text) and not re.match(r"^\s*\d+[.．、]", line.text) or _title_like(line.text):
+            break
+        if line.box.top - notes[-1].box.bottom > 2.5 * line.size:
+            break
+        notes.append(line)
+    return notes, pending[len(notes):]
+
+
+def _grid_line(out: PdfLayout, line: TextLine, page: int) -> None:
+    """A line printed with a table, its parts (cut at wide gaps) in consecutive cells."""
+    _grid_row(out, [(text, box) for text, box in line.parts()], page)
+
+
+def _grid_row(out: PdfLayout, cells, page: int) -> None:
+    """A grid row from cells (text and box, or None), each cell's place kept."""
+    r = len(out.grid)
+    out.grid.append([c[0] if c else None for c in cells])
+    out.row_pages.append(page)
+    for c, cell in enumerate(cells):
+        if cell is not None:
+            out.cell_places[(r, c)] = Place(out.file, page, cell[1])
+
+
+def _toc_table(page: PdfPage) -> bool:
+    texts = [c.text for t in page.tables for row in t.rows for c in row if c and c.text]
+    return bool(texts) and ("目录" in "".join(texts[0].split()) or sum(1 for t in texts if _TOC_ENTRY.match(t)) >= 3)
+
+
+def _toc(out: PdfLayout, lines: list[TextLine], page: int) -> None:
+    for line in lines:
+        m = _TOC_ENTRY.match(line.text)
+        if m:
+            out.toc.append(TocEntry("".join(m.group("title").split()), int(m.group("page")), Place(out.file, page, line.box)))
+
+
+# -- paragraphs -------------------------------------------------------------------------------------
+def _margins(lines: list[tuple[TextLine, int]]) -> dict[int, tuple[float, float]]:
+    """Per page, the left and right margins of its running text (the commonest line starts and ends)."""
+    by_page: dict[int, list[TextLine]] = {}
+    for line, page in lines:
+        by_page.setdefault(page, []).append(line)
+    margins = {}
+    for page, page_lines in by_page.items():
+        left = Counter(round(line.box.x0) for line in page_lines).most_common(1)[0][0]
+        # the right margin: where most long lines end (one line run into the margin must not make the
+        # full lines look short)
+        ends = sorted(line.box.x1 for line in page_lines if len(line.text) >= 12) or \
+            sorted(line.box.x1 for line in page_lines)
+        right = ends[int(0.75 * (len(ends) - 1))]
+        margins[page] = (left, right)
+    return margins
+
+
+def _paragraphs(lines: list[tuple[TextLine, int]], doc: PdfDocument) -> list[Paragraph]:
+    margins = _margins(lines)
+    out: list[Paragraph] = []
+    previous: tuple[TextLine, int] | None = None
+    for line, page in lines:
+        text = _SPACE_BY_CJK.sub("", line.text.strip())
+        if not text:
+            continue
+        left, right = margins[page]
+        starts = previous is None or _HEADING.match(text) is not None or line.box.x0 > left + 1.2 * line.size \
+            or _ends_short(previous, margins) or _title_like(text) and not out[-1].text.endswith(("，", "、"))
+        if starts:
+            out.append(Paragraph(text, [(0, line, page)]))
+        else:
+            para = out[-1]
+            joiner = "" if re.match(rf"[{_CJK}]", para.text[-1]) or re.match(rf"[{_CJK}]", text[0]) else " "
+            para.pieces.append((len(para.text) + len(joiner), line, page))
+            para.text += joiner + text
+        previous = (line, page)
+    return out
+
+
+def _ends_short(previous: tuple[TextLine, int], margins: dict[int, tuple[float, float]]) -> bool:
+    """A line that stops well before the right margin ends its paragraph."""
+    line, page = previous
+    right = margins[page][1]
+    return line.box.x1 < right - 2.5 * line.size

@@ -1,0 +1,100 @@
+"""A published package in PDF (one file, or 说明 + 公开表 in two) behind the read side of the
+workbook port, so that the check reads it as it reads a workbook: each file's tables are one grid
+("表格" sheet, reading/pdf_layout.py), its text one paragraph per row ("说明" sheet). Every cell
+and paragraph keeps where it is printed (``place``), for findings located on the page and for the
+annotated copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from budget_disclosure.reading.model import Address
+from budget_disclosure.reading.pdf_layout import PdfLayout, Place, layout
+from budget_disclosure.xlio.pdf_extract import read_pdf
+
+TABLES, TEXT = "表格", "说明"
+
+
+class PdfBook:
+    """Read-only: ``check`` reads it; fill, flags and clear are refused before it is opened."""
+
+    read_only = True
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = [Path(p) for p in paths]
+        self.documents = [read_pdf(p) for p in self.paths]
+        self.layouts: list[PdfLayout] = [layout(d) for d in self.documents]
+        several = len(self.paths) > 1
+        self._sheets: dict[str, tuple[list[list[object]], PdfLayout, str]] = {}
+        for path, lay in zip(self.paths, self.layouts):
+            suffix = f"·{path.stem}" if several else ""
+            if lay.grid:
+                self._sheets[TABLES + suffix] = (lay.grid, lay, TABLES)
+            if lay.paragraphs:
+                self._sheets[TEXT + suffix] = ([[p.text] for p in lay.paragraphs], lay, TEXT)
+        self.text_sheets = {name for name, (_, _, kind) in self._sheets.items() if kind == TEXT}
+
+    # -- the read side of the workbook port ---------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return list(self._sheets)
+
+    def extent(self, sheet: str) -> tuple[int, int]:
+        rows = self._sheets[sheet][0]
+        return (len(rows), max((len(r) for r in rows), default=0)) if rows else (0, 0)
+
+    def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
+        return []
+
+    def read_block(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list[object]]:
+        rows = self._sheets[sheet][0]
+        out = []
+        for r in range(top - 1, bottom):
+            row = rows[r] if r < len(rows) else []
+            out.append([row[c] if c < len(row) else None for c in range(left - 1, right)])
+        return out
+
+    # -- where things are printed --------------------------------------------------------------------
+    @property
+    def pages(self) -> int:
+        return sum(d.page_count for d in self.documents)
+
+    def place(self, address: Address, hint: str = "") -> list[Place]:
+        """Where the cell (a table sheet) or the paragraph (the 说明 sheet) at ``address`` is printed;
+        in a paragraph, where ``hint`` (a sentence or a figure it names) is, when found in it."""
+        if address.sheet not in self._sheets:
+            return []
+        _, lay, kind = self._sheets[address.sheet]
+        if kind == TABLES:
+            found = lay.cell_places.get((address.row - 1, address.col - 1))
+            if found is None and 0 < address.row <= len(lay.row_pages):  # a blank cell: its row's page
+                return []
+            return [found] if found else []
+        if not 0 < address.row <= len(lay.paragraphs):
+            return []
+        paragraph = lay.paragraphs[address.row - 1]
+        start = paragraph.text.find(hint) if hint else -1
+        if start >= 0:
+            return paragraph.places(lay.file, start, start + len(hint))
+        return paragraph.places(lay.file)
+
+    def page_of(self, address: Address) -> tuple[str, int] | None:
+        """(file, page) of any address: a cell, a blank position in a table row, a paragraph."""
+        if address.sheet not in self._sheets:
+            return None
+        _, lay, kind = self._sheets[address.sheet]
+        if kind == TABLES and 0 < address.row <= len(lay.row_pages):
+            return lay.file, lay.row_pages[address.row - 1]
+        places = self.place(address)
+        return (places[0].file, places[0].page) if places else None
+
+    def reading_notes(self) -> list[str]:
+        """What the reader says of the files: pages that are images (no OCR), scripts, attachments."""
+        notes = []
+        for doc, lay in zip(self.documents, self.layouts):
+            for note in doc.notes:
+                notes.append(f"{doc.name}：{note}")
+            if lay.image_pages:
+                pages = "、".join(str(p) for p in lay.image_pages)
+                notes.append(f"{doc.name}：第 {pages} 页为图片（扫描件），没有文字层，未读取（本工具不做文字识别）")
+        return notes
