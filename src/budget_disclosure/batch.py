@@ -20,6 +20,11 @@ class CheckOptions:
     codes: Path | None = None
     statement: Path | None = None
     profile: str | None = None
+    # packages published in two PDFs: (公开表 file, 说明 file) — the 说明 is read with its tables
+    companions: tuple[tuple[Path, Path], ...] = ()
+
+    def companion(self, path: Path) -> Path | None:
+        return next((text for tables, text in self.companions if tables == path), None)
 
 
 @dataclass
@@ -29,6 +34,14 @@ class Outcome:
     error: str = ""  # why the file could not be checked (in Chinese)
     locked: bool = False  # open in Excel (a ~$ lock file beside it)
     flagged: Path | None = None  # the flagged copy, when one was written
+    text_only: bool = False  # a PDF of text only (a 说明 published apart from its tables)
+    sample: str = ""  # a PDF's first words (its title, unit, year): to pair a 说明 with its tables
+    companion: Path | None = None  # the 说明 PDF read with this 公开表 PDF as one package
+
+    @property
+    def label(self) -> str:
+        """The file as a reviewer names it; a package in two PDFs names both (说明 first)."""
+        return f"{self.companion} + {self.path}" if self.companion else str(self.path)
 
     @property
     def word(self) -> str:
@@ -60,15 +73,19 @@ def check_one(path: Path, options: CheckOptions, opener: Callable[[Path], object
     from budget_disclosure.engine.issues import InputError
 
     try:
-        book = opener(path)
+        companion = options.companion(path)
+        book = opener((companion, path) if companion else path)
         report = check_book(book, options.select, options.ignore, options.codes, options.statement, options.profile)
+        sample = book.first_words() if hasattr(book, "first_words") and not companion else ""
         if not report.package.tables:
-            return Outcome(path, error=f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；可用 --profile 指定格式）")
+            return Outcome(path, error=f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；可用 --profile 指定格式）"
+                           + ("；若它是公开包的说明部分，请与其公开表 PDF 放在同一文件夹一并校验" if sample else ""),
+                           text_only=bool(sample), sample=sample)
     except InputError as exc:
         return Outcome(path, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - UsageError and damaged-file errors carry their Chinese message
         return Outcome(path, error=str(exc) or type(exc).__name__)
-    return Outcome(path, report, locked=(path.parent / f"~${path.name}").exists())
+    return Outcome(path, report, locked=(path.parent / f"~${path.name}").exists(), companion=companion, sample=sample)
 
 
 def _worker(args) -> Outcome:
@@ -108,6 +125,46 @@ def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_d
     return result
 
 
+NO_STATEMENT_WORDS = "找不到情况说明"
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def split_packages(outcomes: list[Outcome]) -> tuple[tuple[Path, Path], ...]:
+    """Packages published in two PDFs, as a portal serves them: a PDF of text only (the 说明, whose
+    tables are "附后") and, in the same folder, a PDF of tables without a 说明 of the same year, whose
+    unit the text names. Each text is given the tables that match it best, when only one does.
+    Returns (公开表 file, 说明 file) pairs."""
+    texts = [o for o in outcomes if o.text_only]
+    tables = [o for o in outcomes if o.report is not None and o.sample and o.companion is None
+              and any(NO_STATEMENT_WORDS in n for n in o.report.notes)]
+    if not texts or not tables:
+        return ()
+    # words every document of the folder opens with (省, 年度, 部门预算, 公开…) tell none apart
+    samples = [_bigrams(o.sample) for o in texts + tables]
+    generic = {b for b in set.union(*samples) if sum(b in s for s in samples) > len(samples) // 2} if len(samples) > 2 \
+        else set()
+    pairs, taken = [], set()
+    for text in texts:
+        scored = []
+        for table in tables:
+            if table.path.parent != text.path.parent or table.path in taken:
+                continue
+            year = table.report.year
+            if year and f"{year}" not in text.sample:
+                continue
+            own = _bigrams(table.sample + table.report.unit) - generic
+            scored.append((len(own & _bigrams(text.sample)), table))
+        scored.sort(key=lambda s: -s[0])
+        if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            pairs.append((scored[0][1].path, text.path))
+            taken.add(scored[0][1].path)
+    return tuple(pairs)
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
@@ -132,7 +189,7 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
     broken: dict[str, set[str]] = {}
     counted: Counter = Counter()
     for o in result.outcomes:
-        path = str(o.path)
+        path = o.label
         if o.report is None:
             packages.append({"path": path, "outcome": "无法校验", "first": o.error})
             continue

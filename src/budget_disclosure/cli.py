@@ -24,11 +24,21 @@ class UsageError(Exception):
 WRITES = "生成、标记、清除或导出"
 
 
-def _open_book(path: Path, for_reading_only: bool = False, writes=None):
+def _open_book(path, for_reading_only: bool = False, writes=None):
     """The workbook, inspected first (kind, bomb, damage). An old .xls can be checked (read with
     calamine) but not written: saying so is better than converting behind the user's back.
-    ``writes``: which sheets the operation writes — the others are read fast and carried unchanged."""
+    ``writes``: which sheets the operation writes — the others are read fast and carried unchanged.
+    A pair of paths is a package published in two PDFs (说明, 公开表)."""
     from budget_disclosure.xlio.archive import WorkbookRejected, kind
+
+    if isinstance(path, tuple):
+        from budget_disclosure.xlio.pdf_book import PdfBook
+        from budget_disclosure.xlio.pdf_extract import PdfRejected
+
+        try:
+            return PdfBook(list(path))
+        except PdfRejected as exc:
+            raise UsageError(str(exc)) from exc
 
     if not path.exists():
         raise UsageError(f"找不到文件：{path}")
@@ -234,7 +244,9 @@ def _expand(names: list[str]):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from budget_disclosure.batch import CheckOptions, check_many, default_jobs
+    from dataclasses import replace
+
+    from budget_disclosure.batch import CheckOptions, check_many, default_jobs, split_packages
     from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
     from budget_disclosure.checking.service import check_batch
 
@@ -259,29 +271,38 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         result = check_many(files, options, 1 if writes else jobs, lambda p: _open_book(p, for_reading_only=not writes),
                             done)
+    pairs = split_packages(result.outcomes) if not result.interrupted else ()
+    if pairs:  # a 说明 and its tables in two PDFs: checked again, as one package
+        options = replace(options, companions=pairs)
+        again = check_many([tables for tables, _ in pairs], options, 1 if writes else jobs,
+                           lambda p: _open_book(p, for_reading_only=not writes), lambda o, c: None)
+        joined = {o.path: o for o in again.outcomes}
+        texts = {text for _, text in pairs}
+        result.outcomes = [joined.get(o.path, o) for o in result.outcomes if o.path not in texts]
+        result.total = len(result.outcomes)
     result.skipped = found.skipped
     for path, why in found.skipped:
         print(f"已跳过 {path}：{why}", file=sys.stderr)
     for outcome in result.outcomes:
         if outcome.locked:
             print(f"提示：{outcome.path} 正在 Excel 中打开（有 ~${outcome.path.name}），校验的是上次保存的内容", file=sys.stderr)
-    check_batch([(str(o.path), o.report) for o in result.outcomes if o.report is not None], options.select, options.ignore)
+    check_batch([(o.label, o.report) for o in result.outcomes if o.report is not None], options.select, options.ignore)
     reports, worst = [], EXIT_OK
     for outcome in result.outcomes:
-        path, report = outcome.path, outcome.report
+        path, report, label = outcome.path, outcome.report, outcome.label
         if report is None:
             worst = EXIT_UNUSABLE
-            reports.append({"path": str(path), "error": outcome.error, "outcome": "无法校验"})
+            reports.append({"path": label, "error": outcome.error, "outcome": "无法校验"})
             if args.format == "text":
-                print(f"== {path}　无法校验：{outcome.error}")
+                print(f"== {label}　无法校验：{outcome.error}")
             continue
         if writes:
             outcome.flagged = _flag(path, report, args)
             if outcome.flagged is None:
                 worst = EXIT_UNUSABLE
-        reports.append(report_dict(str(path), report))
+        reports.append(report_dict(label, report))
         if args.format == "text":
-            print(report_text(str(path), report).splitlines()[0] if progress.QUIET else report_text(str(path), report))
+            print(report_text(label, report).splitlines()[0] if progress.QUIET else report_text(label, report))
         if report.outcome != "通过" and worst == EXIT_OK:  # 不通过, or 无法完整校验: not a pass
             worst = EXIT_FINDINGS
     if args.summary:

@@ -28,6 +28,9 @@ class Finding:
     # The one cell this finding marks (errors: the most likely wrong cell, checking/suspects.py);
     # the finding's other cells are 相关 (listed, not coloured).
     suspect: Address | None = None
+    # Where each cell is printed, when the package was read from a PDF: {cell: [(file, page, bbox)]}
+    places: dict[Address, list] = field(default_factory=dict)
+    where: dict[Address, str] = field(default_factory=dict)  # each cell said as a reader finds it on the page
 
     @property
     def marked(self) -> Address | None:

@@ -90,6 +90,10 @@ def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
             if old and old in names:
                 return None, f"“{name}（类）”是调整前的类名称：{old} 在表中为“{names[old]}”"
         if found is None:
+            elsewhere = _by_name({c: n for c, n in names.items() if len(c) != width}, name)
+            if elsewhere is not None:
+                actual = {3: "类", 5: "款", 7: "项"}[len(elsewhere)]
+                return None, f"“{name}（{level}）”在表中是{actual}（{elsewhere} {names[elsewhere]}），不是{level}"
             where = f"{code} {names.get(code, '')}下" if code else "表中"
             shown = "、".join(n for n in list(pool.values())[:6])
             return None, f"“{name}（{level}）”不在{where}（{'有：' + shown if shown else '无此级科目'}）"

@@ -53,14 +53,24 @@ def report_text(path: str, report: CheckReport) -> str:
         if f.table != current:
             current = f.table
             lines.append(f"[{_title(report, f.table) or '整个公开包'}]")
-        where = str(f.marked) + ("（疑似出错）" if f.suspect is not None else "") if f.cells else "-"
+        where = _where(f, f.marked) + ("（疑似出错）" if f.suspect is not None else "") if f.cells else "-"
         ack = f"（已说明：{f.acknowledged}）" if f.acknowledged else ""
         lines.append(f"  {f.severity} {f.rule} {where}：{f.message}{ack}")
         if f.severity == ERROR and f.related:
-            lines.append(f"      相关：{'、'.join(str(a) for a in f.related[:8])}{'等' if len(f.related) > 8 else ''}")
+            lines.append(f"      相关：{'、'.join(_where(f, a) for a in f.related[:8])}{'等' if len(f.related) > 8 else ''}")
         if f.detail_note:
             lines.append(f"      {f.detail_note}")
     return "\n".join(lines)
+
+
+def _where(finding, address) -> str:
+    """A cell as the reader finds it: sheet!cell in a workbook; page and what is printed there in a PDF."""
+    return finding.where.get(address) or str(address)
+
+
+def _page_places(finding) -> list[dict]:
+    return [{"cell": str(a), "where": finding.where.get(a, ""), "file": file, "page": page, "bbox": bbox}
+            for a in finding.cells for file, page, bbox in finding.places.get(a, ())]
 
 
 def report_dict(path: str, report: CheckReport) -> dict:
@@ -84,6 +94,8 @@ def report_dict(path: str, report: CheckReport) -> dict:
                 "related": [str(a) for a in f.related], "message": f.message,
                 "expected": _json_value(f.expected), "actual": _json_value(f.actual),
                 "difference": _json_value(f.difference), "detail": f.detail_note, "acknowledged": f.acknowledged,
+                **({"where": _where(f, f.marked), "page": f.places[f.marked][0][1], "bbox": f.places[f.marked][0][2],
+                    "places": _page_places(f)} if f.cells and f.marked in f.places else {}),
             }
             for f in report.findings
         ],

@@ -217,10 +217,19 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     findings, unread_notes = _without_unread(package, findings)
     _apply_acknowledgements(findings, _acknowledgements(port))
     assign_suspects(findings)
+    if hasattr(port, "place"):  # a PDF: each cell said by page and what is printed there
+        from budget_disclosure.checking.places import Locator
+        from budget_disclosure.layout.families import profile
+
+        locator = Locator(port, package, {k: t.title for k, t in profile(package.profile).tables.items()})
+        for finding in findings:
+            locator.locate(finding)
     findings.sort(key=Finding.sort_key)
     context.rule = None
     coverage = build_coverage(context)
     notes = list(package.problems) + [str(p) for p in far_cell_problems(port)] + unread_notes + context.notes
+    if hasattr(port, "reading_notes"):
+        notes = port.reading_notes() + notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {}, coverage,
                        context.year)

@@ -400,7 +400,7 @@ class _Tables:
                 self._write(row, piece.page)
             piece = _Piece(piece.page, piece.box, self.last.columns, rows)
         else:
-            for line in above:
+            for line in _rejoin_header_lines(above):
                 _grid_line(self.out, line, piece.page)
             self.out.headings += [(line.text, piece.page) for line in above if _title_like(line.text)]
             for row in piece.rows:
@@ -445,6 +445,24 @@ def _above(pending: list[TextLine]) -> list[TextLine]:
         if len(out) >= 6 or (_narrative(line) and not _furniture(line.text)):
             break
         out.insert(0, line)
+    return out
+
+
+_NAME_LINE = re.compile(r"^\s*(编制单位|编制部门|部门名称|单位名称|预算单位|部门|单位)\s*[:：]")
+
+
+def _rejoin_header_lines(lines: list[TextLine]) -> list[TextLine]:
+    """A 部门名称 printed in a narrow box wraps: its second line (right under it, at the same left
+    edge, no colon, no figure) is the rest of the name, even with the 单位 line printed between."""
+    out: list[TextLine] = []
+    for line in lines:
+        head = next((o for o in reversed(out) if _NAME_LINE.match(o.text) and abs(o.box.x0 - line.box.x0) <= 2
+                     and 0 <= line.box.top - o.box.bottom <= 0.9 * line.size), None)
+        if head is not None and not re.search(r"[:：\d]", line.text) and not _title_like(line.text) and len(line.text) <= 20:
+            out[out.index(head)] = TextLine(head.text + line.text.strip(), head.box.union(line.box), head.size,
+                                            head.spans + line.spans)
+            continue
+        out.append(line)
     return out
 
 

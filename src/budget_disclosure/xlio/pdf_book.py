@@ -88,9 +88,21 @@ class PdfBook:
         places = self.place(address)
         return (places[0].file, places[0].page) if places else None
 
+    def first_words(self, limit: int = 2000) -> str:
+        """The words the document opens with — its title, unit and year — as printed on its first pages
+        pages (to match a 说明 published apart with its tables)."""
+        words = []
+        for doc in self.documents:
+            for page in doc.pages[:6]:
+                words += [line.text for line in page.lines]
+                words += [c.text for t in page.tables for row in t.rows[:6] for c in row if c is not None and c.text]
+        return " ".join(words)[:limit]
+
     def reading_notes(self) -> list[str]:
         """What the reader says of the files: pages that are images (no OCR), scripts, attachments."""
         notes = []
+        if len(self.documents) > 1:
+            notes.append("按同一公开包读取：" + " + ".join(d.name for d in self.documents))
         for doc, lay in zip(self.documents, self.layouts):
             for note in doc.notes:
                 notes.append(f"{doc.name}：{note}")
