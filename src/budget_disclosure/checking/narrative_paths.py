@@ -13,9 +13,12 @@ from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.layout.lines import class_code
 
 FUNCTIONAL_TABLES = ("T3", "T5", "X1", "T7", "T8", "T2")
-_SEGMENT = r"[^\s（()）“”\"，,。；;、:：\d.．]+?[（(]\d{0,3}[类款项][）)]"
+ECONOMIC_TABLES = ("T6", "X2", "X3")
+# a name may hold a bracketed word of its own (维修（护）费, 因公出国（境）费) before its level mark
+_NAME = r"[^\s（()）“”\"，,。；;、:：\d.．]+?(?:[（(][^（()）类款项\d]{1,2}[）)][^\s（()）“”\"，,。；;、:：\d.．]*?)?"
+_SEGMENT = _NAME + r"[（(]\d{0,3}[类款项][）)]"
 PATH = re.compile(rf"((?:{_SEGMENT}){{1,3}})")
-_PART = re.compile(r"([^（()）]+?)[（(](\d{0,3})([类款项])[）)]")
+_PART = re.compile(r"(" + _NAME.replace("\\s", "") + r")[（(](\d{0,3})([类款项])[）)]")
 
 
 def decimals(number: str) -> int:
@@ -39,17 +42,27 @@ class Subject:
     problem: str  # why it could not be resolved ("" when it was)
     start: int
     end: int
+    economic: bool = False  # a path of the 经济分类 (its code is an economic one)
 
 
 def functional_names(package) -> dict[str, str]:
     """code → name as the package's own 功能分类 tables print it."""
+    return _names(package, FUNCTIONAL_TABLES, "functional")
+
+
+def economic_names(package) -> dict[str, str]:
+    """code → name as the package's own 经济分类 tables print it (基本支出表 by 类 and 款)."""
+    return _names(package, ECONOMIC_TABLES, "economic")
+
+
+def _names(package, keys: tuple[str, ...], hierarchy: str) -> dict[str, str]:
     names: dict[str, str] = {}
-    for key in FUNCTIONAL_TABLES:
+    for key in keys:
         t = package.tables.get(key)
-        if t is None or t.spec.kind != "hierarchy" or t.spec.hierarchy != "functional":
+        if t is None or t.spec.kind not in ("hierarchy", "panels") or t.spec.hierarchy != hierarchy:
             continue
         for code, row in t.rows.items():
-            if code and row.label:
+            if code and code.isdigit() and row.label:
                 names.setdefault(code, row.label)
     return names
 
@@ -63,7 +76,8 @@ def _by_name(candidates: dict[str, str], name: str) -> str | None:
 
 
 def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
-    """The code a written path stands for, or (None, why not)."""
+    """The code a written path stands for, or (None, why not). Economic paths ("工资福利支出（类）
+    基本工资（款）") have 3- and 5-digit codes like the functional 类 and 款."""
     parts = _PART.findall(written)
     code = ""
     for name, digits, level in parts:
@@ -104,11 +118,20 @@ def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
 _MARK = re.compile(r"[类款项][）)]")
 
 
-def subjects(text: str, names: dict[str, str]) -> list[Subject]:
+def subjects(text: str, names: dict[str, str], economic: dict[str, str] | None = None) -> list[Subject]:
+    """The 科目 paths the text writes, resolved: against the 功能分类 first; a path that is not a
+    functional one but is an economic one (工资福利支出（类）基本工资（款）) against the 经济分类
+    (``Subject.economic``); otherwise the functional reason is kept."""
     if not _MARK.search(text):
         return []
     out = []
     for m in PATH.finditer(text):
         code, problem = resolve(m.group(1), names)
-        out.append(Subject(m.group(1), code, problem, m.start(1), m.end(1)))
+        economic_code = None
+        if code is None and economic:
+            economic_code, _ = resolve(m.group(1), economic)
+        if economic_code is not None:
+            out.append(Subject(m.group(1), economic_code, "", m.start(1), m.end(1), economic=True))
+        else:
+            out.append(Subject(m.group(1), code, problem, m.start(1), m.end(1)))
     return out

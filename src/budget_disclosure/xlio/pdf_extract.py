@@ -211,7 +211,7 @@ def _page(page) -> PdfPage:
         return out
     pieces = []
     if page.lines or page.rects or page.curves:
-        pieces = [(t, True) for t in page.find_tables()]
+        pieces = [(t, True) for found in page.find_tables() for t in _without_frame(found)]
     if not pieces and _looks_tabular(page):
         found = page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"})
         pieces = [(t, False) for t in found if len(t.rows) >= 3]
@@ -256,6 +256,23 @@ def _line(chars) -> TextLine | None:
     box = Box(min(float(c["x0"]) for c in chars), min(float(c["top"]) for c in chars),
               max(float(c["x1"]) for c in chars), max(float(c["bottom"]) for c in chars))
     return TextLine("".join(text), box, round(size, 1), tuple(spans))
+
+
+def _without_frame(table) -> list:
+    """A box drawn round a whole page (or round a table's title and head) is found as a cell holding
+    other cells: it is a frame, not a cell — the table is the cells without it, and what the frame
+    alone holds (a title, the 部门 and 单位 lines) is text."""
+    from pdfplumber.table import Table
+
+    cells = table.cells
+    if len(cells) < 3:
+        return [table]
+    frames = [c for c in cells if sum(1 for o in cells if o is not c and c[0] - 1 <= o[0] and o[2] <= c[2] + 1
+                                    and c[1] - 1 <= o[1] and o[3] <= c[3] + 1) >= 2]  # a cell holds no cells
+    if not frames:
+        return [table]
+    inner = [c for c in cells if c not in frames]
+    return [Table(table.page, inner)] if inner else []
 
 
 def _looks_tabular(page) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 
 from budget_disclosure.checking.findings import ERROR, WARNING
@@ -20,6 +22,9 @@ def nine_tables_present(ctx):
             yield ctx.finding(key, f"找不到{spec.title}（按表标题查找）；本格式的公开表都应公开，无数据的列空表并说明", [])
 
 
+_SAYS_NONE = re.compile(r"(无|没有)[^，,。；;]{0,15}(收支|收入|支出|数据|安排|项目|经费|预算|资金)")
+
+
 @rule("BD502", "empty-table-note", ERROR, "空表应注明“空表列示”，有数据的表不应注明",
       breaks=[Edit("T7", "note", "", value=None)])
 def empty_table_note(ctx):
@@ -28,7 +33,7 @@ def empty_table_note(ctx):
     通过示例：表7、表8 无数据并注明空表列示；表5 有数据、无空表说明。"""
     for t in ctx.package.tables.values():
         says_empty = t.says_none or any(w in t.note for w in ctx.profile.empty_wordings if w != "无") or (
-            "无" in t.note and "表" in t.note)
+            "无" in t.note and "表" in t.note) or bool(_SAYS_NONE.search(t.note))
         if ctx.profile.zero_total_states_empty and any(c.value == 0 for (row, _), c in t.cells.items() if row == ""):
             says_empty = says_empty or t.is_empty()
         if t.is_empty() and not says_empty:

@@ -155,21 +155,30 @@ def changes_match(ctx):
                 yield finding
 
 
-@rule("BD803", "change-has-reason", ERROR, "增加或减少应说明原因",
+@rule("BD803", "change-has-reason", WARNING, "增加或减少应说明原因",
       breaks=[Edit(SHEET, "较2023年预算减少", 1, value=("sub", "主要为2024年无上年财政拨款结转项目经费", "主要原因是"))])
 def change_has_reason(ctx):
     """依据：对增减变化情况进行说明（财预〔2016〕143号；GovBudgetChecker BUD-T006）：写了增加/减少，就要写主要原因；持平不需要。
     “主要原因是。”这样空的原因等于没写（财预〔2016〕143号：情况说明应与公开表一致并说明增减变化）。
+    原因可以写在同一句之后，也可以写在本段或下一段（“……增加的原因主要是……”）。提示而非强制：是否写了原因是对
+    文字的判断，不是两个数的不一致。
     失败示例：“项目支出减少146.92万元，主要原因是。”
     通过示例：“项目支出减少146.92万元，主要为2024年无上年财政拨款结转项目经费。”"""
     figures, _ = _figures(ctx)
     if figures is None:
         return
+    paragraphs = dict(_paragraphs(ctx))
+    rows = list(paragraphs)
     for row, sentence, m, what, stated, expected in _changes(ctx, figures):
         if m is None or what == TOTAL:
             continue  # the total's reasons are those of its parts
         after = sentence[m.end():]
         reason = REASON.search(after)
+        if reason is None:  # further on in the paragraph, or in the next one ("…增加的原因主要是…")
+            text = paragraphs.get(row, "")
+            following = rows[rows.index(row) + 1] if row in rows and rows.index(row) + 1 < len(rows) else None
+            rest = text[text.find(sentence) + len(sentence):] + (paragraphs[following] if following is not None else "")
+            reason = REASON.search(rest[:200])
         if reason is None or len(reason.group(1).strip()) < 2:
             yield ctx.finding("", f"“{what}{m.group(0)}”没有说明原因" + ("（“主要原因是”后为空）" if reason else ""),
                               [_where(ctx, row)])

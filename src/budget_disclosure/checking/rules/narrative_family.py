@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
 from budget_disclosure.checking.narrative_facts import NUMBER, UNIT, mask_quoted, sentences, to_wan
-from budget_disclosure.checking.narrative_paths import FUNCTIONAL_TABLES, decimals, functional_names, rounded, subjects
+from budget_disclosure.checking.narrative_paths import (
+    ECONOMIC_TABLES, FUNCTIONAL_TABLES, decimals, economic_names, functional_names, rounded, subjects,
+)
 from budget_disclosure.checking.registry import rule
 from budget_disclosure.engine.money import ZERO
 
@@ -27,6 +29,10 @@ def _names(ctx):
     return ctx.memo("functional-names", lambda: functional_names(ctx.package))
 
 
+def _economic(ctx):
+    return ctx.memo("economic-names", lambda: economic_names(ctx.package))
+
+
 def _grade(stated: Decimal, true: Decimal, places: int, slack: Decimal = ZERO) -> str | None:
     """None when the printed figure is the one computed from the printed inputs, rounded; 尾差 within
     one unit of its last digit plus ``slack`` (how far the rounding of those inputs can move it: the
@@ -38,12 +44,24 @@ def _grade(stated: Decimal, true: Decimal, places: int, slack: Decimal = ZERO) -
     return ROUNDING if diff <= unit + slack else ERROR
 
 
-def _table_amounts(ctx, code: str) -> list[tuple[str, Decimal]]:
+def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, Decimal]]:
+    """Every amount the tables print for a 科目: each 功能分类 table's 合计 of it — all funds (支出总表),
+    财政拨款, 一般公共预算 — and a 类's line in the 收支总表 and 财政拨款收支总表 (the text may give any of
+    these scopes; a figure is wrong only when it is none of them)."""
     out = []
-    for key in FUNCTIONAL_TABLES[:5]:
+    for key in ECONOMIC_TABLES if economic else FUNCTIONAL_TABLES[:5]:
         t = ctx.package.tables.get(key)
-        if t is not None and t.spec.kind == "hierarchy" and code in t.rows and "合计" in t.columns:
-            out.append((t.spec.title, t.value(code, "合计")))
+        if t is None or t.spec.kind not in ("hierarchy", "panels") or code not in t.rows:
+            continue
+        column = "合计" if "合计" in t.columns else next(iter(sorted(t.columns & set(t.spec.names) - {t.spec.names[0],
+                                                                                           t.spec.names[1]})), None)
+        if column is not None and t.cell(code, column) is not None:
+            out.append((t.spec.title, t.value(code, column)))
+    if not economic and len(code) == 3:
+        for key, column in (("T1", "支出预算数"), ("T4", "支出合计")):
+            t = ctx.package.tables.get(key)
+            if t is not None and code in t.rows and t.cell(code, column) is not None:
+                out.append((t.spec.title, t.value(code, column)))
     return out
 
 
@@ -65,8 +83,9 @@ def statement_subjects(ctx):
     names = _names(ctx)
     if not names:
         return
+    economic = _economic(ctx)
     for row, text in _paragraphs(ctx):
-        for subject in subjects(text, names):
+        for subject in subjects(text, names, economic):
             if subject.code is None:
                 yield ctx.finding("", f"说明中的科目{subject.problem}", [ctx.statement_cell(row)])
                 continue
@@ -75,7 +94,7 @@ def statement_subjects(ctx):
                 continue
             stated = to_wan(m.group(1), m.group(2))
             places = decimals(m.group(1))
-            amounts = _table_amounts(ctx, subject.code)
+            amounts = _table_amounts(ctx, subject.code, subject.economic)
             if not amounts:
                 continue
             grades = [_grade(stated, rounded(v, places), places) for _, v in amounts]
