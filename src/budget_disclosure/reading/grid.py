@@ -129,6 +129,7 @@ class _TableReader:
         self.used_lines: dict[int, set[str]] = {}
         self.last_parts: dict[str, str] = {}
         self.group = ""  # grouped tables: the current first-level label
+        self.pending_group: list | None = None  # rows of a group whose name is printed further down
         # our own layout: each side's printed labels → their keys, in order (a label may repeat)
         self.builtin_keys: dict[int, dict[str, list[str]]] = {}
         if spec.fixed_rows and spec.lines:
@@ -163,6 +164,7 @@ class _TableReader:
             return
         for r in range(r, bottom + 1):
             self._data_row(sheet, r, grid[r])
+        self._flush_group(self.group)
 
     def _is_page_line(self, row: list[object]) -> bool:
         texts = _texts(row)
@@ -500,7 +502,7 @@ class _TableReader:
         found = [(names[0], r, c, row[c]) for c in there[:1] if c is not None and c < len(row) and row[c] not in (None, "")]
         return found or None
 
-    def _grouped_row(self, sheet: str, r: int, row: list[object]) -> None:
+    def _grouped_row(self, sheet: str, r: int, row: list[object], held: bool = False) -> None:
         spec = self.spec
         inverse = {n: c for c, n in self.mapping.items()}
         first = inverse.get(spec.names[0])
@@ -512,10 +514,21 @@ class _TableReader:
             second = next((c for c in range(first + 1, min(amount_cols)) if c not in self.mapping), None)
         level1 = str(row[first]).strip() if first < len(row) and row[first] not in (None, "") else ""
         level2 = str(row[second]).strip() if second is not None and second < len(row) and row[second] not in (None, "") else ""
-        if level1:
-            self.group = level1
         if not level1 and not level2:
             return
+        # A group's name merged down its rows is printed in their middle (a word processor centres it):
+        # a 小计 without a name opens a group whose name comes a row or two later.
+        if not held and not level1 and fold_label(level2) == "小计":
+            self._flush_group(self.group)
+            self.pending_group = [(sheet, r, row)]
+            return
+        if not held and self.pending_group is not None:
+            if not level1:
+                self.pending_group.append((sheet, r, row))
+                return
+            self._flush_group(level1)
+        if level1:
+            self.group = level1
         group = fold_label(level1 or self.group)
         sub = fold(level2)
         sub = ("其中:" + fold_label(sub)) if sub.startswith("其中") else fold_label(sub)
@@ -524,6 +537,14 @@ class _TableReader:
         amount_names = [n for n in spec.names if spec.columns[spec.names.index(n)].kind == AMOUNT]
         cells = [(n, r, inverse[n], row[inverse[n]]) for n in amount_names if n in inverse and inverse[n] < len(row)]
         self._store(key, ReadRow(key, "", level2 or level1, addr, None, addr), cells)
+
+    def _flush_group(self, name: str) -> None:
+        """The rows held back for a group whose name had not been read yet, under ``name``."""
+        pending, self.pending_group = self.pending_group, None
+        if pending:
+            self.group = name
+            for sheet, r, row in pending:
+                self._grouped_row(sheet, r, row, held=True)
 
     def _single_row(self, sheet: str, r: int, row: list[object]) -> None:
         spec = self.spec
@@ -637,6 +658,8 @@ def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> Rea
             reader.read_block(sheet, grid, r + 1, bottom)
             last = reader
     package.tables = {k: readers[k].table for k in prof.tables if k in readers}
+    for table in package.tables.values():
+        _unit_from_title(table)
     for key in prof.roles:
         spec = prof.tables[key]
         if key not in package.tables:
@@ -648,6 +671,24 @@ def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> Rea
         package.problems.append(f"{title}（{where}）与已读取的{prof.tables[role].title}是同一张表：重复的表未读取")
     _fix_unit_slips(package)
     return package
+
+
+_TITLED_UNIT = re.compile(r"^(?P<year>\d{4})年度?(?P<unit>.{4,40}?)(?:部门|单位)?(?:财务)?(?:收支|收入|支出|财政拨款|一般公共预算|"
+                          r"政府性基金|国有资本|三公|机关运行|政府采购)")
+
+
+def _unit_from_title(table: ReadTable) -> None:
+    """A table without a 编制单位 line whose title names the unit and year ("2017年度江苏省高级人民法院
+    部门收支预算总表"): both taken from the title."""
+    if table.unit_name and table.year:
+        return
+    m = _TITLED_UNIT.match(fold_label(table.title_text))
+    if m is None:
+        return
+    if not table.unit_name:
+        table.unit_name, table.unit_address = m.group("unit"), table.title
+    if not table.year:
+        table.year, table.year_address = int(m.group("year")), table.title
 
 
 def _repeats_header(reader: _TableReader, rows: Grid) -> bool:

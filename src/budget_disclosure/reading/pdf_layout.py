@@ -192,14 +192,23 @@ def _wrapped(above: _Cell, cell: _Cell, drawn: list[Box] | None) -> bool:
     return any(d.top < line - 1 and d.bottom > line + 1 for d in drawn) and 0 <= lower.top - upper.bottom <= 0.7 * size
 
 
+_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])")
+
+
 def _rejoin_wrapped(rows: list[Row], drawn: list[Box]) -> list[Row]:
+    """Labels wrapped in their cell but split into two rows by the drawing (see ``_wrapped``); and in a
+    list whose items are numbered (一、二、…), a row holding nothing but an unnumbered fragment under a
+    numbered item that runs to its cell's edge is the item's second line."""
     out: list[Row] = []
     for row in rows:
         row = list(row)
         if out:
+            alone = sum(1 for cell in row if cell is not None) == 1
             for c, cell in enumerate(row):
                 above = out[-1][c]
-                if cell is not None and above is not None and _wrapped(above, cell, drawn):
+                numbered = alone and above is not None and cell is not None and _ORDINAL.match(above.text) \
+                    and not _ORDINAL.match(cell.text) and _wrapped(above, cell, None)
+                if cell is not None and above is not None and (numbered or _wrapped(above, cell, drawn)):
                     out[-1][c] = above.joined(cell)
                     row[c] = None
         if any(row):
@@ -249,6 +258,36 @@ def _continues(previous: _Piece, piece: _Piece) -> bool:
     used = {c for row in piece.rows for c, cell in enumerate(row) if cell is not None}
     return all(max(min(x1, b) - max(x0, a) for a, b in previous.columns) >= 0.5 * min(x1 - x0, 40)
                for c, (x0, x1) in enumerate(piece.columns) if c in used)
+
+
+def _orphan_rows(lines: list[TextLine], piece: _Piece, above: bool) -> tuple[list[TextLine], list[Row]]:
+    """A row of a table printed without its ruling at a page break — the first row under the page's top
+    edge, or the last one above its foot — is read by the extractor as lines of text beside the table.
+    A line right above (or below) the table, within its width, in parts that fall on its columns and
+    with a code or a figure among them, is that row."""
+    if not piece.rows:
+        return lines, []
+    rows: list[Row] = []
+    kept = list(lines)
+    edge = piece.box.top if above else piece.box.bottom
+    candidates = reversed(lines) if above else lines
+    for line in candidates:
+        gap = edge - line.box.bottom if above else line.box.top - edge
+        parts = line.parts(gap=line.size)
+        inside = line.box.x0 >= piece.box.x0 - 2 and line.box.x1 <= piece.box.x1 + 2
+        if not (0 <= gap <= 2.5 * line.size and inside and len(parts) >= 2 and any(re.fullmatch(r"[\d,.]+", t) for t, _ in parts)):
+            break
+        row: Row = [None] * len(piece.columns)
+        for text, box in parts:
+            c = _covered(box.x0, box.x1, piece.columns)
+            row[c] = _Cell(text, box, box, line.size) if row[c] is None else row[c].joined(_Cell(text, box, box, line.size))
+        if above:
+            rows.insert(0, row)
+        else:
+            rows.append(row)
+        kept.remove(line)
+        edge = line.box.top if above else line.box.bottom
+    return kept, rows
 
 
 def _title_row(row: Row) -> bool:
@@ -359,11 +398,18 @@ def layout(doc: PdfDocument) -> PdfLayout:
             if kind == 0:
                 pending.append(element)
                 continue
+            piece = normalise(element, page.number)
+            pending, orphans = _orphan_rows(pending, piece, above=True)
+            piece.rows = orphans + piece.rows
             above = _above(pending)
             text_lines += [(line, page.number) for line in pending[:len(pending) - len(above)]]
-            for n, segment in enumerate(_segments(normalise(element, page.number))):
+            for n, segment in enumerate(_segments(piece)):
                 state.add(segment, above if n == 0 else [], may_continue=first and n == 0 and len(above) == len(pending))
             pending, first = [], False
+        if state.last is not None and pending:
+            pending, orphans = _orphan_rows(pending, state.last, above=False)
+            for row in orphans:
+                state.write(row, page.number)
         notes, rest = _notes(pending)
         for line in notes:
             _grid_line(out, line, page.number)
@@ -397,14 +443,14 @@ class _Tables:
             if rows and self.last_row is not None:
                 rows = self._rejoin_across_pages(rows)
             for row in rows:  # the same table, on: its repeated page lines dropped
-                self._write(row, piece.page)
+                self.write(row, piece.page)
             piece = _Piece(piece.page, piece.box, self.last.columns, rows)
         else:
             for line in _rejoin_header_lines(above):
                 _grid_line(self.out, line, piece.page)
             self.out.headings += [(line.text, piece.page) for line in above if _title_like(line.text)]
             for row in piece.rows:
-                self._write(row, piece.page)
+                self.write(row, piece.page)
             if titles or starts_titled:
                 self.last_title = titles[-1] if titles else "".join(next(c for c in piece.rows[0] if c).text.split())
         self.last = piece
@@ -423,7 +469,7 @@ class _Tables:
             return rows[1:]
         return rows
 
-    def _write(self, row: Row, page: int) -> None:
+    def write(self, row: Row, page: int) -> None:
         _grid_row(self.out, row, page)
         self.last_row = list(row)
 
