@@ -48,7 +48,8 @@ LABELLED = {
             ("BD808", "方向词"), ("BD808", "17.62%"),  # 43269.3 misprint: direction and rate
             ("BD808", "17.66%"),  # copied rate
             ("BD807", "医疗卫生与计划生育支出"),  # outdated 类 name
-            ("BD808", "201.50"), ("BD808", "5.27%")],  # amount mismatch inside one item (and its rate)
+            ("BD808", "201.50")],  # amount mismatch inside one item: 201.50 misprinted for 208.8, said once — the
+                                   # printed rate 5.27% is right for 208.8, the amount the item and the tables give
            [("BD808", "2.21%")]),
 }
 

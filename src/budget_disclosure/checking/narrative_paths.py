@@ -29,9 +29,12 @@ def rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+_VARIANTS = str.maketrans({"它": "他"})  # 其它 / 其他: the same word
+
+
 def same_name(a: str, b: str) -> bool:
-    """Two 科目 names are the same, full-width or not, with or without a trailing 支出."""
-    x, y = normalize_name(a), normalize_name(b)
+    """Two 科目 names are the same, full-width or not, with or without a trailing 支出, 其它 for 其他."""
+    x, y = normalize_name(a).translate(_VARIANTS), normalize_name(b).translate(_VARIANTS)
     return x == y or x.removesuffix("支出") == y.removesuffix("支出")
 
 

@@ -29,7 +29,7 @@ _HEADER_WORDS = ("序号", "科目编码", "科目代码", "项目", "合计", "
 _TOTAL_WORDS = ("合计", "总计")
 _YEAR = re.compile(r"(?:预算年度|年度)[:：]?\s*(\d{4})|(\d{4})\s*年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
-_UNIT_LINE = re.compile(r"^(\d{3,})\s*(.+)$")
+_UNIT_LINE = re.compile(r"^(\d{3,})(?!\d)\s*(?!年)(.+)$")  # "101 张家口…"; never "2024年…"
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _HALF_CENT = Decimal("0.005")  # half the last digit of a figure printed in 万元
 _LOCAL_CODE = re.compile(r"^\d{3}[-.]\d{2}(?:[-.]\d{2})?$")
@@ -130,6 +130,7 @@ class _TableReader:
         self.last_parts: dict[str, str] = {}
         self.group = ""  # grouped tables: the current first-level label
         self.pending_group: list | None = None  # rows of a group whose name is printed further down
+        self.side_pending: dict[int, str] = {}  # lists side by side: a line read without its amount
         # our own layout: each side's printed labels → their keys, in order (a label may repeat)
         self.builtin_keys: dict[int, dict[str, list[str]]] = {}
         if spec.fixed_rows and spec.lines:
@@ -224,7 +225,9 @@ class _TableReader:
                     mapping[c] = f"{line}|{leaf}"
                     self.row_lines[c] = line
                 continue
-            candidates = ["".join(path), "".join(path[-2:]), path[0] + leaf, leaf]
+            # the whole path, then its last parts (a heading wrapped over three lines is three parts), the
+            # group with the leaf, the leaf
+            candidates = ["".join(path), *("".join(path[-k:]) for k in range(len(path) - 1, 1, -1)), path[0] + leaf, leaf]
             taken = set(mapping.values()) if spec.kind != "panels" else set(self.panels[-1]) if self.panels else set()
             if (name := self._column_name(candidates, names, taken)) is None and spec.kind == "panels":
                 name = self._column_name(candidates, names, set())
@@ -286,7 +289,7 @@ class _TableReader:
         if not path or not self.spec.lines:
             return None
         vocab = vocabulary(self.spec.lines[0])
-        for candidate in dict.fromkeys(["".join(path[-2:]), path[-1], "".join(path)]):
+        for candidate in dict.fromkeys([*("".join(path[-k:]) for k in range(2, len(path) + 1)), path[-1], "".join(path)]):
             own = dict(self.spec.aliases).get(candidate)
             key = own or vocab.key(fold_label(candidate))
             if key is not None:
@@ -445,13 +448,13 @@ class _TableReader:
             self.last_parts = {"类": lei[:3]}
         lei = self.last_parts.get("类", "") if not lei else lei[:3]
         if kuan:
-            kuan = kuan[-2:]
+            kuan = kuan[-2:].zfill(2)  # "2" printed for 02 (a number format that drops the zero)
             self.last_parts["款"] = kuan
         elif xiang:
             kuan = self.last_parts.get("款", "")
         if not lei:
             return ""
-        return lei + kuan + (xiang[-2:] if xiang else "")
+        return lei + kuan + (xiang[-2:].zfill(2) if xiang else "")
 
     def _line_key(self, side: int, label: str) -> str | None:
         used = self.used_lines.setdefault(side, set())
@@ -475,6 +478,10 @@ class _TableReader:
             if c is None or c >= len(row):
                 continue
             label = fold_label(row[c])
+            pending = self.side_pending.pop(side, None)
+            if not label and pending is not None:
+                self._late_amount(sheet, r, row, side, pending)
+                continue
             if not label or label == "无":
                 continue
             addr = Address(sheet, r + 1, c + 1)
@@ -484,9 +491,26 @@ class _TableReader:
                 continue
             names = [spec.names[i] for i in amount_indexes]
             cells = [(n, r, inverse[n], row[inverse[n]]) for n in names if n in inverse and inverse[n] < len(row)]
+            if all(v in (None, "") for *_, v in cells) and any(w in key for w in ("合计", "小计", "总计")):
+                cells = self._spanned(side, row, r, names) or cells  # a total centred over the next list
             if all(v in (None, "") for *_, v in cells):
-                cells = self._spanned(side, row, r, names) or cells
+                self.side_pending[side] = key  # its amount may be printed a row lower
             self._store(key, ReadRow(key, "", str(row[c]).strip(), addr, None, addr), cells)
+
+    def _late_amount(self, sheet: str, r: int, row: list[object], side: int, key: str) -> None:
+        """Lists side by side whose rows differ in height: a label wrapped over two lines of its list has
+        its amount printed beside the other lists' next row — on a row where its own list has no label."""
+        spec = self.spec
+        inverse = {n: c for c, n in self.mapping.items()}
+        for i in spec.sides[side][1]:
+            name = spec.names[i]
+            c = inverse.get(name)
+            if c is None or c >= len(row) or row[c] in (None, ""):
+                continue
+            cell = self._cell(sheet, r, c, row[c])
+            if cell is not None and cell.value is not None and (key, name) in self.table.cells \
+                    and self.table.cells[(key, name)].value is None:
+                self.table.cells[(key, name)] = cell
 
     def _spanned(self, side: int, row: list[object], r: int, names: list[str]) -> list | None:
         """A total label centred over the next side too: its amount is printed in that side's column."""

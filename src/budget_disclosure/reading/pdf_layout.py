@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine
 
-MIN_COLUMN = 6.5  # points: narrower grid columns are the gaps of double borders, not columns
+MIN_COLUMN = 9.0  # points: narrower grid columns are the gaps of double borders, not columns (a digit and its padding need more)
 ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one line, within this
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
@@ -167,7 +167,38 @@ def normalise(piece: TablePiece, page: int) -> _Piece:
         if any(out):
             rows.append(out)
     drawn = [cell.box for row in piece.rows for cell in row if cell is not None]
-    return _Piece(page, piece.box, columns, _rejoin_wrapped(rows, drawn))
+    return _Piece(page, piece.box, columns, _rejoin_wrapped(_head_under_parents(rows), drawn))
+
+
+_FIGURE = re.compile(r"\d[\d,]*\.\d|\d{1,3}(,\d{3})+|^\d+$")
+
+
+def _head_under_parents(rows: list[Row]) -> list[Row]:
+    """In a table's head (its rows before the first figure), a heading a word processor centred down
+    merged rows sits lower than its siblings; put it right under the group heading above it (the
+    nearest wider cell over it), where its siblings are — when that place is free."""
+    start = 0  # past the title and the 编制单位 / 单位 lines drawn inside the table
+    while start < len(rows) and all(_furniture(c.text) for c in rows[start] if c is not None):
+        start += 1
+    head = start
+    while head < len(rows) and not any(c is not None and _FIGURE.search(c.text) for c in rows[head]):
+        head += 1
+    if head - start < 3:
+        return rows
+    rows = [list(row) for row in rows]
+    for i in range(start + 1, head):
+        for c, cell in enumerate(rows[i]):
+            if cell is None:
+                continue
+            parent = next((j for j in range(i - 1, start - 1, -1) for p in rows[j] if p is not None and p is not cell
+                           and p.box.x0 <= cell.box.x0 + 2 and p.box.x1 >= cell.box.x1 - 2
+                           and p.box.width > cell.box.width + 5), None)
+            if parent is None or parent + 1 >= i:
+                continue
+            target = parent + 1
+            if all(rows[k][c] is None for k in range(target, i)):
+                rows[target][c], rows[i][c] = cell, None
+    return [row for row in rows if any(row)]
 
 
 def _wrapped(above: _Cell, cell: _Cell, drawn: list[Box] | None) -> bool:
@@ -205,11 +236,14 @@ def _rejoin_wrapped(rows: list[Row], drawn: list[Box]) -> list[Row]:
         if out:
             alone = sum(1 for cell in row if cell is not None) == 1
             for c, cell in enumerate(row):
-                above = out[-1][c]
+                # the item above in this column: the row before, or the one before it when the row between
+                # holds only other lists' cells (lists side by side whose rows are not the same height)
+                back = 1 if out[-1][c] is not None or len(out) < 2 else 2
+                above = out[-back][c]
                 numbered = alone and above is not None and cell is not None and _ORDINAL.match(above.text) \
                     and not _ORDINAL.match(cell.text) and _wrapped(above, cell, None)
                 if cell is not None and above is not None and (numbered or _wrapped(above, cell, drawn)):
-                    out[-1][c] = above.joined(cell)
+                    out[-back][c] = above.joined(cell)
                     row[c] = None
         if any(row):
             out.append(row)
@@ -420,7 +454,27 @@ def layout(doc: PdfDocument) -> PdfLayout:
         if rest or carried:
             state.last = None  # text (or a new title) after the table: the next page's table is another
         _grid_row(out, [], page.number)  # between pages: a blank row, which the reader passes over
-    out.paragraphs = _paragraphs(text_lines, doc)
+    out.paragraphs = _paragraphs(_without_overflow(text_lines), doc)
+    return out
+
+
+def _without_overflow(lines: list[tuple[TextLine, int]]) -> list[tuple[TextLine, int]]:
+    """A text box that overflows its page is printed clipped, and the same lines again on the next page:
+    the text layer holds them twice (where a page repeats the lines the page before ended with, the
+    repeat is dropped)."""
+    out: list[tuple[TextLine, int]] = []
+    previous: list[str] = []  # the texts of the page before
+    page, current = None, []
+    for line, number in lines + [(None, None)]:
+        if number != page:
+            if current:
+                texts = [t.text for t, _ in current]
+                k = next((k for k in range(min(len(previous), len(texts), 40), 1, -1) if previous[-k:] == texts[:k]), 0)
+                out += current[k:]
+                previous = texts
+            page, current = number, []
+        if line is not None:
+            current.append((line, number))
     return out
 
 
@@ -433,12 +487,15 @@ class _Tables:
         self.last: _Piece | None = None  # the piece that ended the previous page
         self.last_title = ""
         self.last_row: Row | None = None  # the grid row last written for that table (its cells)
+        self.written: list[int] = []  # the grid rows written, in order
 
     def add(self, piece: _Piece, above: list[TextLine], may_continue: bool) -> None:
         titles = ["".join(line.text.split()) for line in above if _title_like(line.text)]
         starts_titled = bool(piece.rows) and _title_row(piece.rows[0])
         new_title = bool(titles) and titles[-1] != self.last_title or starts_titled
         if may_continue and self.last is not None and not new_title and _continues(self.last, piece):
+            if len(piece.columns) > len(self.last.columns) and len(self.last.rows) <= 3:
+                self._refine(piece.columns)  # the page before held only the head's first rows: finer columns now
             rows = _aligned(piece, self.last.columns)
             if rows and self.last_row is not None:
                 rows = self._rejoin_across_pages(rows)
@@ -472,6 +529,25 @@ class _Tables:
     def write(self, row: Row, page: int) -> None:
         _grid_row(self.out, row, page)
         self.last_row = list(row)
+        self.written.append(len(self.out.grid) - 1)
+
+    def _refine(self, columns: list[tuple[float, float]]) -> None:
+        """The rows already written for the current table, put on finer columns (each cell to the first
+        column it covers), as a table whose first page printed only its head's top rows."""
+        assert self.last is not None
+        for r, row in zip(self.written[-len(self.last.rows):], self.last.rows):
+            cells: Row = [None] * len(columns)
+            for cell in row:
+                if cell is not None:
+                    c = _covered(cell.box.x0, cell.box.x1, columns)
+                    cells[c] = cell if cells[c] is None else cells[c].joined(cell)
+            self.out.grid[r] = [c.text if c else None for c in cells]
+            for c in range(max(len(row), len(cells))):
+                self.out.cell_places.pop((r, c), None)
+            for c, cell in enumerate(cells):
+                if cell is not None:
+                    self.out.cell_places[(r, c)] = Place(self.out.file, self.out.row_pages[r], cell.box)
+        self.last = _Piece(self.last.page, self.last.box, columns, self.last.rows)
 
     def _amend(self, c: int, cell: _Cell) -> None:
         """The last written row's cell ``c``, amended."""

@@ -124,11 +124,15 @@ def execution_comparison(ctx):
             last, now = Decimal(m.group(2).replace(",", "")), Decimal(m.group(4).replace(",", ""))
             word, stated = m.group(6), Decimal(m.group(7).replace(",", ""))
             where = [ctx.statement_cell(row)]
+            now_places = decimals(m.group(4))
             if item is not None and item.start() < m.start():
                 said = to_wan(item.group(1), item.group(2))
                 if said != now:
                     yield ctx.finding("", f"本项写 {item.group(1)}万元，后文“{m.group(3)}年预算安排{m.group(4)}万元”与之不符",
                                       where, expected=said, actual=now)
+                    # one slip, said once: the direction and the rate are judged against the item's own amount
+                    # (the one the tables print) when they agree with it
+                    now, now_places = said, decimals(item.group(1))
             if last == ZERO:
                 yield ctx.finding("", f"上年执行数为 0，不能计算增减率“{word}{m.group(7)}%”", where)
                 continue
@@ -138,7 +142,7 @@ def execution_comparison(ctx):
                 right = "增加" if true > 0 else "减少"
                 yield ctx.finding("", f"由执行数 {last} 到预算 {now} 是{right}，说明写“{word}”：方向词不对", where)
             places = decimals(m.group(7))
-            slack = _rate_slack(last, now, decimals(m.group(2)), decimals(m.group(4)))
+            slack = _rate_slack(last, now, decimals(m.group(2)), now_places)
             grade = _grade(stated * sign, true, places, slack)
             if grade is not None:
                 yield ctx.finding("", f"增减率写“{word}{m.group(7)}%”，按 ({now} − {last}) ÷ {last} 应为 {true:.2f}%",

@@ -206,14 +206,30 @@ def unit_name_everywhere(ctx):
     unit = max(set(names), key=names.count)
     suffix = unit[-3:]
     pattern = re.compile(r"[\u4e00-\u9fff]{4,40}?" + re.escape(suffix))
+    parent = unit[:-len(suffix)]
     for row, text in ctx.paragraphs:
         for m in pattern.finditer(text):
             found = m.group(0)
             start = found.find(unit[:2])
             candidate = found[start:] if start >= 0 else found
-            if start >= 0 and candidate != unit and not unit.endswith(candidate):
-                yield ctx.finding("", f"单位名称写作“{candidate}”，表头为“{unit}”", [ctx.statement_cell(row)],
-                                  expected=unit, actual=candidate)
+            if start < 0 or candidate == unit or unit.endswith(candidate):
+                continue
+            sentence = _sentence_around(text, m.start())
+            if any(w in sentence for w in _OTHER_BODIES):
+                continue  # 加挂…牌子, 下属单位, 内设机构: other bodies named on purpose
+            # a body under the same parent (…人民政府外事办公室 beside …人民政府办公室) may be another one: 提示
+            severity = WARNING if parent and parent in candidate else None
+            yield ctx.finding("", f"单位名称写作“{candidate}”，表头为“{unit}”" + ("（如为另一机构请忽略）" if severity else ""),
+                              [ctx.statement_cell(row)], severity, expected=unit, actual=candidate)
+
+
+_OTHER_BODIES = ("加挂", "牌子", "下属", "所属", "内设", "包括：", "分别为", "合署")
+
+
+def _sentence_around(text: str, at: int) -> str:
+    start = max(text.rfind(p, 0, at) for p in "。；;") + 1
+    ends = [i for i in (text.find(p, at) for p in "。；;") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 @rule("BD710", "package-input-not-a-number", ERROR, "输入表中的金额、数量和百分比应为数字",
