@@ -15,7 +15,7 @@ from budget_disclosure.layout.lines import class_code
 FUNCTIONAL_TABLES = ("T3", "T5", "X1", "T7", "T8", "T2")
 ECONOMIC_TABLES = ("T6", "X2", "X3")
 # a name may hold a bracketed word of its own (维修（护）费, 因公出国（境）费) before its level mark
-_NAME = r"[^\s（()）“”\"，,。；;、:：\d.．]+?(?:[（(][^（()）类款项\d]{1,2}[）)][^\s（()）“”\"，,。；;、:：\d.．]*?)?"
+_NAME = r"[^\s（()）“”\"，,。；;:：\d.．、][^\s（()）“”\"，,。；;:：\d.．]*?(?:[（(][^（()）类款项\d]{1,2}[）)][^\s（()）“”\"，,。；;:：\d.．]*?)?"
 _SEGMENT = _NAME + r"[（(]\d{0,3}[类款项][）)]"
 PATH = re.compile(rf"((?:{_SEGMENT}){{1,3}})")
 _PART = re.compile(r"(" + _NAME.replace("\\s", "") + r")[（(](\d{0,3})([类款项])[）)]")
@@ -78,6 +78,15 @@ def _by_name(candidates: dict[str, str], name: str) -> str | None:
     return next((c for c, n in candidates.items() if same_name(n, name)), None)
 
 
+def _closest(pool: dict[str, str], name: str) -> tuple[str, str] | None:
+    """The 科目 of the pool whose name is written nearly the same (a word swapped, 的 or 费 left out)."""
+    from difflib import SequenceMatcher
+
+    scored = [(SequenceMatcher(None, normalize_name(n), normalize_name(name)).ratio(), c, n) for c, n in pool.items()]
+    best = max(scored, default=None)
+    return (best[1], best[2]) if best is not None and best[0] >= 0.75 else None
+
+
 def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
     """The code a written path stands for, or (None, why not). Economic paths ("工资福利支出（类）
     基本工资（款）") have 3- and 5-digit codes like the functional 类 and 款."""
@@ -98,6 +107,8 @@ def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
             code = candidate
             continue
         found = _by_name(pool, name)
+        if found is None and "、" in name:  # "公诉、审判、侦查、执行等检察监督支出" is one name; "A、B（项）" two
+            found = _by_name(pool, name.rsplit("、", 1)[1])
         if found is None and level == "项" and not code:
             # 款 name and 项 name written together: 人大事务行政运行（项）
             found = next((c for c, n in pool.items() for k in (c[:5],) if k in names
@@ -112,7 +123,10 @@ def resolve(written: str, names: dict[str, str]) -> tuple[str | None, str]:
                 actual = {3: "类", 5: "款", 7: "项"}[len(elsewhere)]
                 return None, f"“{name}（{level}）”在表中是{actual}（{elsewhere} {names[elsewhere]}），不是{level}"
             where = f"{code} {names.get(code, '')}下" if code else "表中"
-            shown = "、".join(n for n in list(pool.values())[:6])
+            near = _closest(pool, name)
+            if near is not None:
+                return None, f"“{name}（{level}）”不在{where}，与表中“{near[1]}”（{near[0]}）相近：名称写得不对"
+            shown = "；".join(n for n in list(pool.values())[:6])
             return None, f"“{name}（{level}）”不在{where}（{'有：' + shown if shown else '无此级科目'}）"
         code = found
     return (code or None), ""

@@ -177,9 +177,10 @@ class _TableReader:
         t.money_unit, t.money_unit_address = unit, address
         t.scale = Decimal(1) / YUAN_PER_WAN if unit == "元" else Decimal(1)
 
-    def _page_header(self, sheet: str, r: int, row: list[object]) -> None:
+    def _page_header(self, sheet: str, r: int, row: list[object], loose: bool = True) -> None:
         t = self.table
-        loose = len(_texts(row)) <= 2 and not _is_header_row(row)  # a column heading is no unit's name
+        loose = loose and len(_texts(row)) <= 2 and not _is_header_row(row)  # a column heading is no unit's name
+        labelled = False  # the cell before was a bare "部门：" / "编制单位：": this one is the name
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v.strip():
                 continue
@@ -187,14 +188,20 @@ class _TableReader:
             addr = Address(sheet, r + 1, c + 1)
             if m := _UNIT.search(folded):
                 self._set_unit(m.group(1), addr)
-                continue
+                folded = folded[:m.start()].strip()  # one printed line "部门：X 单位：万元" names both
+                v = folded
+                if not re.search(r"(编制单位|编制部门|单位名称|部门名称|部门|单位)[:：]", folded):
+                    continue
             if ("预算年度" in folded or "年度" in folded) and (m := _YEAR.search(folded)):
                 t.year, t.year_address = int(m.group(1) or m.group(2)), addr
                 continue
-            prefixed = False
+            prefixed, labelled = labelled, False
             for prefix in ("编制单位:", "编制部门:", "单位名称:", "部门名称:", "部门:", "单位:"):
-                if folded.startswith(prefix):
-                    folded, prefixed = folded[len(prefix):], True
+                at = folded.find(prefix)
+                if at == 0 or at > 0 and "表" in folded[:at]:  # "收支预算总表公开表一部门:…" : a title before it
+                    folded, prefixed = folded[at + len(prefix):], True
+                    labelled = not folded
+                    break
             if m := _UNIT_LINE.match(" ".join(str(v).split())):
                 t.unit_code, t.unit_name, t.unit_address = m.group(1), fold(m.group(2)), addr
             elif (prefixed or loose) and not t.unit_name and any(w in fold(v) for w in ("编制", "部门", "单位")) and len(folded) > 3:
@@ -679,6 +686,8 @@ def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> Rea
                 last = None
                 continue
             reader = readers[spec.key] = _TableReader(prof, spec, sheet, r, c, text)
+            if re.search(r"(部门|单位)[:：]", fold(text)):  # a title cell that names the unit and the money unit too
+                reader._page_header(sheet, r, [text], loose=False)
             reader.read_block(sheet, grid, r + 1, bottom)
             last = reader
     package.tables = {k: readers[k].table for k in prof.tables if k in readers}

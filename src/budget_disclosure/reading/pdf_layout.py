@@ -27,7 +27,7 @@ from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, Piece
 
 MIN_COLUMN = 9.0  # points: narrower grid columns are the gaps of double borders, not columns (a digit and its padding need more)
 ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one line, within this
-_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
+_PAGE_NUMBER = re.compile(r"^[-—–－─━·•\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－─━·•\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
                       r"|\d{1,2}[、.．](?![\d.．])\s*\S|\d{1,2}[)）])")
 _TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*[.…·。．\-—_]{3,}\s*(?P<page>\d{1,3})\s*$")
@@ -186,6 +186,11 @@ def _head_under_parents(rows: list[Row]) -> list[Row]:
     if head - start < 3:
         return rows
     rows = [list(row) for row in rows]
+    for i in range(start + 1, head):  # a heading wrapped in its narrow cell, each line drawn in a box of its own
+        for c, cell in enumerate(rows[i]):
+            k = next((k for k in range(i - 1, start - 1, -1) if rows[k][c] is not None), None)
+            if cell is not None and k is not None and _heading_goes_on(rows[k][c], cell):
+                rows[k][c], rows[i][c] = rows[k][c].joined(cell), None
     for i in range(start + 1, head):
         for c, cell in enumerate(rows[i]):
             if cell is None:
@@ -224,6 +229,18 @@ def _wrapped(above: _Cell, cell: _Cell, drawn: list[Box] | None) -> bool:
 
 
 _ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])")
+
+
+def _heading_goes_on(above: _Cell, cell: _Cell) -> bool:
+    """A heading's next line in its own box: drawn as wide as the box above, the line above full to its
+    edge, the two lines a line apart, the second a fragment (no figure, no ordinal)."""
+    if above.text_box is None or cell.text_box is None or re.search(r"\d", cell.text) or _ORDINAL.match(cell.text) \
+            or _furniture(above.text):
+        return False
+    if abs(above.box.x0 - cell.box.x0) > 1.5 or abs(above.box.x1 - cell.box.x1) > 1.5 or len(cell.text) > 8:
+        return False
+    size = above.size
+    return above.text_box.x1 >= above.box.x1 - 1.6 * size and 0 <= cell.text_box.top - above.text_box.bottom <= 1.6 * size
 
 
 def _rejoin_wrapped(rows: list[Row], drawn: list[Box]) -> list[Row]:
@@ -575,9 +592,19 @@ _NAME_LINE = re.compile(r"^\s*(编制单位|编制部门|部门名称|单位名�
 
 def _rejoin_header_lines(lines: list[TextLine]) -> list[TextLine]:
     """A 部门名称 printed in a narrow box wraps: its second line (right under it, at the same left
-    edge, no colon, no figure) is the rest of the name, even with the 单位 line printed between."""
+    edge, no colon, no figure) is the rest of the name, even with the 单位 line printed between; a
+    title too long for its line ends on the next ("…支出预" + "算表")."""
     out: list[TextLine] = []
     for line in lines:
+        text = "".join(ch for ch in line.text if not ch.isspace() and ch not in "“”\"")
+        if not text:
+            continue  # the quotes of a title's “三公” printed a little above its line
+        if out and len(text) <= 5 and text.endswith("表") and not out[-1].text.rstrip().endswith("表") \
+                and -line.size <= line.box.top - out[-1].box.bottom <= line.size:
+            # a title too long for its line: "…培训费支出预" + "算表"
+            head = out[-1]
+            out[-1] = TextLine(head.text + text, head.box.union(line.box), head.size, head.spans + line.spans[:len(text)])
+            continue
         head = next((o for o in reversed(out) if _NAME_LINE.match(o.text) and abs(o.box.x0 - line.box.x0) <= 2
                      and 0 <= line.box.top - o.box.bottom <= 0.9 * line.size), None)
         if head is not None and not re.search(r"[:：\d]", line.text) and not _title_like(line.text) and len(line.text) <= 20:
