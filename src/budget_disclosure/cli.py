@@ -254,8 +254,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = found.files
     if args.output and len(files) > 1:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
-    if args.output and not args.flag:
-        raise UsageError("-o 需与 --flag 同用")
+    if args.output and not (args.flag or args.annotate):
+        raise UsageError("-o 需与 --flag 或 --annotate 同用")
+    if args.annotate and any(f.suffix.lower() != ".pdf" for f in files):
+        raise UsageError("--annotate 只用于 PDF：工作簿请用 --flag（在单元格内标记）")
     if args.summary and Path(args.summary).suffix.lower() != ".xlsx":
         raise UsageError(f"--summary 应为 .xlsx 文件：{args.summary}")
     options = CheckOptions(_prefixes(args.select), _prefixes(args.ignore), _existing(args.codes, "科目表文件", (".csv",)),
@@ -300,6 +302,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             outcome.flagged = _flag(path, report, args)
             if outcome.flagged is None:
                 worst = EXIT_UNUSABLE
+        if args.annotate:
+            written = _annotate(outcome, report, args)
+            if written is None:
+                worst = EXIT_UNUSABLE
+            elif written:
+                outcome.flagged = written[-1]
         reports.append(report_dict(label, report))
         if args.format == "text":
             print(report_text(label, report).splitlines()[0] if progress.QUIET else report_text(label, report))
@@ -341,6 +349,36 @@ def _flag(path: Path, report, args) -> Path | None:
     if args.format == "text":
         say(f"已标记 {marked} 处单元格 → {target}")
     return target
+
+
+def _annotate(outcome, report, args) -> list[Path] | None:
+    """The reviewer's marked-up copy of each PDF of the package: every finding highlighted where it is
+    printed, its message as the highlight's note; findings that have no place on a page noted on page 1."""
+    from budget_disclosure.xlio.pdf_annotate import Mark, annotate
+
+    files = [p for p in (outcome.companion, outcome.path) if p is not None]
+    marks: dict[str, list[Mark]] = {p.name: [] for p in files}
+    unplaced = []
+    for f in report.findings:
+        places = f.places.get(f.marked, []) if f.cells else []
+        for file, page, bbox in places:
+            if file in marks:
+                marks[file].append(Mark(page, tuple(bbox), f"{f.severity} {f.rule} {f.where.get(f.marked, '')}：{f.message}",
+                                        f.severity))
+        if not places:
+            unplaced.append(f"{f.severity} {f.rule}：{f.message}")
+    written = []
+    for n, path in enumerate(files):
+        target = Path(args.output) if args.output and len(files) == 1 else path.with_name(f"{path.stem}.校验.pdf")
+        try:
+            count = annotate(path, target, marks[path.name], unplaced if path == outcome.path else [])
+        except OSError as exc:
+            print(f"错误：无法写入 {target}：{_os_reason(exc)}", file=sys.stderr)
+            return None
+        if args.format == "text":
+            say(f"已标注 {count} 处 → {target}")
+        written.append(target)
+    return written
 
 
 def _write_summary(target: Path, result, to_stderr: bool = False) -> None:
@@ -515,13 +553,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_fill)
 
     p = sub.add_parser("check", parents=[common], help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
-    p.add_argument("files", nargs="+", metavar="文件或文件夹", help="一个或多个工作簿或文件夹（文件夹：其中全部 .xlsx / .xlsm，含子文件夹）")
+    p.add_argument("files", nargs="+", metavar="文件或文件夹",
+                   help="一个或多个工作簿、PDF 或文件夹（文件夹：其中全部 .xlsx / .xlsm / .xls / .pdf，含子文件夹；"
+                        "同一文件夹中分成“说明”和“公开表”两个 PDF 的公开包会一并校验）")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 文字报告（默认）或 json")
     p.add_argument("--select", action="append", metavar="规则", help="只运行这些规则编码前缀，如 BD1,BD201")
     p.add_argument("--ignore", action="append", metavar="规则", help="不运行这些规则编码前缀")
     p.add_argument("--flag", action="store_true", help="在副本中标记问题单元格（颜色+批注）并生成“校验结果”表")
     p.add_argument("-o", "--output", metavar="输出文件", help="与 --flag 同用：标记后的副本路径（默认“原名.校验.xlsx”）")
     p.add_argument("--in-place", action="store_true", help="直接在原文件中标记")
+    p.add_argument("--annotate", action="store_true",
+                   help="PDF：写出带批注的副本“原名.校验.pdf”：每个问题在页面上的单元格或句子处高亮，说明为批注（原文件不变）")
     p.add_argument("--force", action="store_true", help="文件正在 Excel 中打开（有 ~$ 锁文件）时仍然写入标记")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
     p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
