@@ -133,6 +133,12 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+def _longest_common(a: str, b: str) -> int:
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
 def split_packages(outcomes: list[Outcome]) -> tuple[tuple[Path, Path], ...]:
     """Packages published in two PDFs, as a portal serves them: a PDF of text only (the 说明, whose
     tables are "附后") and, in the same folder, a PDF of tables without a 说明 of the same year, whose
@@ -156,10 +162,14 @@ def split_packages(outcomes: list[Outcome]) -> tuple[tuple[Path, Path], ...]:
             year = table.report.year
             if year and f"{year}" not in text.sample:
                 continue
-            own = _bigrams(table.sample + table.report.unit) - generic
-            scored.append((len(own & _bigrams(text.sample)), table))
+            unit = table.report.unit.split(" ", 1)[-1]
+            if unit:  # the longest part of the unit's name the text prints (江苏省委办公厅 in 中共江苏省委办公厅)
+                score = _longest_common(unit, text.sample)
+            else:
+                score = len((_bigrams(table.sample) - generic) & _bigrams(text.sample))
+            scored.append((score, table))
         scored.sort(key=lambda s: -s[0])
-        if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
             pairs.append((scored[0][1].path, text.path))
             taken.add(scored[0][1].path)
     return tuple(pairs)

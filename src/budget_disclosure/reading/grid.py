@@ -204,7 +204,8 @@ class _TableReader:
                     break
             if m := _UNIT_LINE.match(" ".join(str(v).split())):
                 t.unit_code, t.unit_name, t.unit_address = m.group(1), fold(m.group(2)), addr
-            elif (prefixed or loose) and not t.unit_name and any(w in fold(v) for w in ("编制", "部门", "单位")) and len(folded) > 3:
+            elif not t.unit_name and len(folded) > 3 and (
+                    prefixed or loose and any(w in fold(v) for w in ("编制", "部门", "单位"))):
                 t.unit_name, t.unit_address = folded, addr
 
     def _map_columns(self, header_rows: list[list[object]], numbers: dict[int, int] | None, width: int) -> None:

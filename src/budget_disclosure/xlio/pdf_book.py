@@ -11,7 +11,7 @@ from typing import Sequence
 
 from budget_disclosure.reading.model import Address
 from budget_disclosure.reading.pdf_layout import PdfLayout, Place, layout
-from budget_disclosure.xlio.pdf_extract import read_pdf
+from budget_disclosure.xlio.pdf_extract import PdfRejected, read_pdf
 
 TABLES, TEXT = "表格", "说明"
 
@@ -24,6 +24,12 @@ class PdfBook:
     def __init__(self, paths: Sequence[Path]):
         self.paths = [Path(p) for p in paths]
         self.documents = [read_pdf(p) for p in self.paths]
+        for doc in self.documents:
+            if not any(page.lines or page.tables for page in doc.pages):
+                images = [str(page.number) for page in doc.pages if page.image_only]
+                raise PdfRejected(f"{doc.name}：没有可读取的文字" + (
+                    f"（第 {'、'.join(images[:20])} 页为图片，是扫描件）" if images else "") +
+                    "：本工具读取 PDF 的文字层，不做文字识别（OCR）；请取得由文字生成的 PDF，或核对原始的工作簿")
         self.layouts: list[PdfLayout] = [layout(d) for d in self.documents]
         several = len(self.paths) > 1
         self._sheets: dict[str, tuple[list[list[object]], PdfLayout, str]] = {}

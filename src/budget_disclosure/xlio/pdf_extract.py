@@ -88,7 +88,11 @@ class _Bomb(Exception):
 
 
 def _install_bounds() -> None:
+    import logging
+
     import pdfminer.pdftypes
+
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)  # its English warnings of odd fonts: not the user's concern
 
     if not isinstance(pdfminer.pdftypes.zlib, _BoundedZlib):
         pdfminer.pdftypes.zlib = _BoundedZlib()
@@ -135,14 +139,17 @@ def read_pdf(path: Path, seconds: int = MAX_SECONDS) -> PdfDocument:
     from pdfminer.psparser import PSException
 
     try:
-        with _deadline(seconds, name), pdfplumber.open(path) as pdf:
-            count = _page_count(pdf, name)
-            notes = _active_content(pdf)
-            pages = []
-            for page in pdf.pages:
-                pages.append(_page(page))
-                page.close()  # its parsed objects: memory stays flat over a long document
-            return PdfDocument(name, pages, count, notes)
+        try:
+            with _deadline(seconds, name), pdfplumber.open(path) as pdf:
+                count = _page_count(pdf, name)
+                notes = _active_content(pdf)
+                pages = []
+                for page in pdf.pages:
+                    pages.append(_page(page))
+                    page.close()  # its parsed objects: memory stays flat over a long document
+                return PdfDocument(name, pages, count, notes)
+        except Exception as wrapped:  # pdfplumber wraps what pdfminer raises: the cause decides the answer
+            raise _cause(wrapped) from wrapped
     except PdfRejected:
         raise
     except _Bomb:
@@ -161,6 +168,21 @@ def read_pdf(path: Path, seconds: int = MAX_SECONDS) -> PdfDocument:
         if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
             raise PdfRejected(f"{name}：设有打开密码，无法读取；请取得未加密的公开版本") from exc
         raise PdfRejected(f"{name}：文件不完整或已损坏，无法读取；请重新下载原文件") from exc
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The innermost exception that says why (pdfplumber wraps pdfminer's in PdfminerException)."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (PdfRejected, _Bomb, RecursionError, MemoryError)) or "Password" in type(exc).__name__ \
+                or "Encryption" in type(exc).__name__:
+            return exc
+        inner = exc.__cause__ or exc.__context__ or next((a for a in exc.args if isinstance(a, BaseException)), None)
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
 
 
 def _page_count(pdf, name: str) -> int:
