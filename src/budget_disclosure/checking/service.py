@@ -152,7 +152,9 @@ def prof_rules_off(package: ReadPackage) -> dict[str, str]:
 
 def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None = None,
                statement_docx: Path | None = None, profile_name: str | None = None) -> CheckReport:
-    package = read_package(_grids(port), profile_name)
+    grids = _grids(port)
+    starts = {sheet: port.table_starts(sheet) for sheet in grids} if hasattr(port, "table_starts") else None
+    package = read_package(grids, profile_name, starts)
     from budget_disclosure.loading import (
         derive_from_book, far_cell_problems, load_classifications, texts_for, unit_of_tables,
     )

@@ -654,8 +654,10 @@ def detect_profile(grids: dict[str, Grid], candidates=None) -> tuple[Profile, st
     return prof, evidence
 
 
-def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> ReadPackage:
-    """All tables of a family found in the sheets (in workbook order)."""
+def read_package(grids: dict[str, Grid], profile_name: str | None = None,
+                 starts: dict[str, list[int]] | None = None) -> ReadPackage:
+    """All tables of a family found in the sheets (in workbook order). ``starts``: per sheet, the rows
+    (0-based) where a document printed a new titled table — a table read ends before the next one."""
     candidates = _title_candidates(grids)
     if profile_name:
         prof = profile(profile_name)
@@ -677,6 +679,7 @@ def read_package(grids: dict[str, Grid], profile_name: str | None = None) -> Rea
             package.unknown_sheets.append(sheet)
         for n, (_, r, c, spec, text) in enumerate(sheet_hits):
             bottom = sheet_hits[n + 1][1] - 1 if n + 1 < len(sheet_hits) else len(grid) - 1
+            bottom = min([bottom] + [s - 1 for s in (starts or {}).get(sheet, ()) if r < s <= bottom])
             where = Address(sheet, r + 1, c + 1)
             if spec.kind == "set-aside":
                 package.set_aside.append((spec.key, text, where))

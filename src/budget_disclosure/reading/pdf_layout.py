@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from budget_disclosure.reading import pdf_toc
 from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine
 
 MIN_COLUMN = 9.0  # points: narrower grid columns are the gaps of double borders, not columns (a digit and its padding need more)
@@ -30,7 +31,6 @@ ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one 
 _PAGE_NUMBER = re.compile(r"^[-—–－─━·•\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－─━·•\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
                       r"|\d{1,2}[、.．](?![\d.．])\s*\S|\d{1,2}[)）])")
-_TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*[.…·。．\-—_]{3,}\s*(?P<page>\d{1,3})\s*$")
 _NOTE = re.compile(r"^\s*(注|说明|备注|[（(]无)")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
@@ -80,8 +80,8 @@ def _removed(text: str, i: int) -> bool:
 
 @dataclass
 class TocEntry:
-    title: str
-    page: int  # the page number the 目录 prints
+    title: str  # as printed, white space removed
+    page: int | None  # the page number the 目录 prints (None: it prints none)
     place: Place
 
 
@@ -97,6 +97,7 @@ class PdfLayout:
     image_pages: list[int] = field(default_factory=list)
     table_pages: list[int] = field(default_factory=list)
     headings: list[tuple[str, int]] = field(default_factory=list)  # (line as printed, page) of titles and headings
+    table_starts: list[int] = field(default_factory=list)  # grid rows where a titled table begins (ends the one before)
 
 
 # -- tables -----------------------------------------------------------------------------------------
@@ -376,10 +377,14 @@ def _is_page_number(line: TextLine, page: PdfPage) -> int | None:
     return None
 
 
+_NOT_TABLE_WORDS = re.compile(r"代表|表彰|表决|表达|表示|表现|表明|表述|发表|表率|[本此该空]表")
+
+
 def _title_like(text: str) -> bool:
+    """A table's title: names a 表 (not as in 人民代表大会), short, no sentence."""
     t = "".join(text.split())
-    return "表" in t and len(t) <= 60 and not any(p in t for p in "。，；") and not t.endswith((":", "：")) \
-        and not _NOTE.match(t)
+    return "表" in _NOT_TABLE_WORDS.sub("", t) and len(t) <= 60 and not any(p in t for p in "。，；") \
+        and not t.endswith((":", "：")) and not _NOTE.match(t)
 
 
 def _furniture(text: str) -> bool:
@@ -404,19 +409,13 @@ def _running_heads(doc: PdfDocument) -> set[str]:
     return {text for text, n in seen.items() if n >= 3 and not _PAGE_NUMBER.match(text)}
 
 
-def _toc_page(page: PdfPage) -> bool:
-    texts = ["".join(line.text.split()) for line in page.lines]
-    if any(t in ("目录", "目次") for t in texts[:4]):
-        return True
-    return sum(1 for line in page.lines if _TOC_ENTRY.match(line.text)) >= 3
-
-
 def layout(doc: PdfDocument) -> PdfLayout:
     out = PdfLayout(doc.name)
     heads = _running_heads(doc)
     text_lines: list[tuple[TextLine, int]] = []  # (line, page) of the narrative, in reading order
     state = _Tables(out)
     carried: list[TextLine] = []  # a title printed at the foot of a page, for the table on the next
+    toc_open = False  # the page before was the 目录's
     for page in doc.pages:
         if page.image_only:
             out.image_pages.append(page.number)
@@ -427,13 +426,22 @@ def layout(doc: PdfDocument) -> PdfLayout:
                 out.printed_page[page.number] = number
             elif "".join(line.text.split()) not in heads:
                 lines.append(line)
+        if out.toc and toc_open:  # a 目录 run on to the top of this page
+            k = pdf_toc.continued(out.toc[0], lines)
+            _toc(out, lines[:k], page.number)
+            lines = lines[k:]
+        toc_open = False
         if page.tables and _toc_table(page):
-            _toc(out, [TextLine(c.text, c.box) for t in page.tables for row in t.rows for c in row if c], page.number)
+            rows = [[c for c in row if c is not None and c.text] for t in page.tables for row in t.rows]
+            _toc(out, [TextLine(" ".join(c.text for c in row), pdf_toc.box_of(row)) for row in rows if row],
+                 page.number, spaced=True)
             page.tables = []
-        if _toc_page(page) and not page.tables:
-            _toc(out, lines, page.number)
-            state.last, carried = None, []
-            continue
+        if pdf_toc.is_toc_page(page) and not page.tables:
+            body = _toc(out, lines, page.number)
+            state.last, carried, toc_open = None, [], body == len(lines)
+            if body == len(lines):
+                continue
+            lines = lines[body:]  # the body begins on the 目录's page
         if not page.tables:
             text_lines += [(line, page.number) for line in carried + lines]
             out.headings += [(line.text, page.number) for line in lines if _HEADING.match(line.text) or _title_like(line.text)]
@@ -520,6 +528,8 @@ class _Tables:
                 self.write(row, piece.page)
             piece = _Piece(piece.page, piece.box, self.last.columns, rows)
         else:
+            if new_title or above:  # titled, or under lines of its own: another table
+                self.out.table_starts.append(len(self.out.grid))
             for line in _rejoin_header_lines(above):
                 _grid_line(self.out, line, piece.page)
             self.out.headings += [(line.text, piece.page) for line in above if _title_like(line.text)]
@@ -645,15 +655,19 @@ def _grid_row(out: PdfLayout, cells, page: int) -> None:
 
 
 def _toc_table(page: PdfPage) -> bool:
-    texts = [c.text for t in page.tables for row in t.rows for c in row if c and c.text]
-    return bool(texts) and ("目录" in "".join(texts[0].split()) or sum(1 for t in texts if _TOC_ENTRY.match(t)) >= 3)
+    return pdf_toc.is_toc_table([c.text for t in page.tables for row in t.rows for c in row if c and c.text])
 
 
-def _toc(out: PdfLayout, lines: list[TextLine], page: int) -> None:
-    for line in lines:
-        m = _TOC_ENTRY.match(line.text)
-        if m:
-            out.toc.append(TocEntry("".join(m.group("title").split()), int(m.group("page")), Place(out.file, page, line.box)))
+def _toc(out: PdfLayout, lines: list[TextLine], page: int, spaced: bool = False) -> int:
+    """The 目录's entries on this page go into ``out.toc``; returns where the page's body begins."""
+    found, body = pdf_toc.entries(lines, spaced)
+    if out.toc and found and lines and out.toc[-1].place.page != page and found[0].title and \
+            not pdf_toc.ENTRY_NUMBER.match(found[0].title) and out.toc[-1].page is None:
+        last = out.toc[-1]  # the entry the page before ended with goes on here
+        out.toc[-1] = TocEntry(last.title + found[0].title, found[0].page, last.place)
+        found = found[1:]
+    out.toc += [TocEntry(e.title, e.page, Place(out.file, page, e.line.box)) for e in found]
+    return body
 
 
 # -- paragraphs -------------------------------------------------------------------------------------

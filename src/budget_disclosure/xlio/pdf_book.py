@@ -49,6 +49,12 @@ class PdfBook:
         rows = self._sheets[sheet][0]
         return (len(rows), max((len(r) for r in rows), default=0)) if rows else (0, 0)
 
+    def table_starts(self, sheet: str) -> list[int]:
+        """Rows (0-based) where the printed document begins a new titled table: a table read from the grid
+        ends before the next one, even when that one is not a table of the family (机构设置, 绩效目标表)."""
+        rows, lay, kind = self._sheets[sheet]
+        return list(lay.table_starts) if kind == TABLES else []
+
     def far_cells(self, sheet: str) -> list[tuple[int, int, object]]:
         return []
 
