@@ -60,6 +60,7 @@ class CheckContext:
         self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
         self.statement_sheet = statement_sheet
         self.statement_columns: dict[int, int] = {}  # row → column of the paragraph (default B)
+        self.outlines: list = []  # reading.model.Outline of each published file (a PDF), for BD52x
         self.balanced = False  # fill printed the tables 舍位平衡: a cell may be 0.01 off its plain rounding
         # False for a unit's own package: the 上年预算 sheet holds the department's figures
         self.compares_last_year = compares_last_year

@@ -29,6 +29,7 @@ class Locator:
                     if address is not None and address not in self.cells:
                         self.cells[address] = (title, f"{row.code} {row.label}".strip(), "")
         self.text_sheets = set(getattr(port, "text_sheets", ()))
+        self.toc_sheets = set(getattr(port, "toc_sheets", ()))
 
     def locate(self, finding: Finding) -> None:
         """Fill the finding's places and words for each of its cells."""
@@ -45,6 +46,8 @@ class Locator:
             found = self.port.page_of(address)
             page = found[1] if found else None
         prefix = f"第 {page} 页" if page else address.sheet
+        if address.sheet in self.toc_sheets:
+            return f"{prefix} 目录第 {address.row} 项"
         if address.sheet in self.text_sheets:
             return f"{prefix} 说明第 {address.row} 段"
         if address in self.cells:

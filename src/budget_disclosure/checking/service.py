@@ -28,7 +28,7 @@ BALANCE_NOTE_SHEET = "舍位说明"  # written by a balanced fill (balancing.NOT
 from budget_disclosure.xlio.port import WorkbookPort
 
 FINDINGS_SHEET = "校验结果"
-TEXT_RULES = ("BD7", "BD8")  # the rules on the 情况说明 and the other parts of the package
+TEXT_RULES = ("BD7", "BD8", "BD523")  # the rules on the 情况说明 and the other parts of the package
 ACK_SHEET = "出错说明"
 FLAGS_SHEET = "_bd_flags"
 NOT_TABLE_SHEETS = {FINDINGS_SHEET, ACK_SHEET, FLAGS_SHEET, DETAIL_SHEET, CODES_SHEET, GUIDE_SHEET, INFO_SHEET,
@@ -177,7 +177,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
     else:
         table_sheets = {s for t in package.tables.values() for s in t.sheets}
-        found = statement.find_statement(port, NOT_TABLE_SHEETS - {NARRATIVE_SHEET} | table_sheets)
+        toc_sheets = set(getattr(port, "toc_sheets", ()))  # a PDF's 目录: never its 情况说明
+        found = statement.find_statement(port, NOT_TABLE_SHEETS - {NARRATIVE_SHEET} | table_sheets | toc_sheets)
         if found is None:
             paragraphs, where = [], NARRATIVE_SHEET
             statement_note = ("找不到情况说明（没有成段文字的工作表；可用 --statement 指定 .docx）：情况说明的核对不适用")
@@ -207,6 +208,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
                            compares_last_year=not (derived and derived.is_unit_package))
     context.detail_unusual = derived.unusual if derived else []
     context.statement_columns = columns
+    context.outlines = port.outlines() if hasattr(port, "outlines") else []
     context.balanced = bool(exact) and read_meta(port).get("舍位平衡") == "是"
     if statement_note:
         context.notes.append(statement_note)

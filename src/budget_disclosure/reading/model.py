@@ -115,3 +115,25 @@ class ReadPackage:
     set_aside: list[tuple[str, str, Address]] = field(default_factory=list)  # (role, title, where) recognised only
     duplicate_tables: list[tuple[str, str, Address]] = field(default_factory=list)  # (role, title, where)
     unknown_sheets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TocLine:
+    """An entry of a published document's 目录: as printed, the page number it gives (None: none)."""
+
+    title: str
+    page: int | None
+    address: Address
+
+
+@dataclass
+class Outline:
+    """What one published file holds besides its tables: its 目录 in order, its headings and table
+    titles in reading order with the page number each is printed on (the number the page prints, or
+    its place in the file when the document prints none), and every paragraph of its text."""
+
+    file: str
+    toc: list[TocLine] = field(default_factory=list)
+    headings: list[tuple[str, int]] = field(default_factory=list)
+    numbered: bool = False  # the pages print their numbers
+    paragraphs: list[tuple[Address, str]] = field(default_factory=list)

@@ -96,7 +96,10 @@ class PdfLayout:
     printed_page: dict[int, int] = field(default_factory=dict)  # page → the number printed on it
     image_pages: list[int] = field(default_factory=list)
     table_pages: list[int] = field(default_factory=list)
-    headings: list[tuple[str, int]] = field(default_factory=list)  # (line as printed, page) of titles and headings
+    # (text as printed, page) of what may head a part, in reading order: each paragraph's start (its
+    # whole text when short) and each table's title lines
+    headings: list[tuple[str, int]] = field(default_factory=list)
+    title_lines: list[tuple[int, float, str]] = field(default_factory=list)  # (page, top, text) of table titles
     table_starts: list[int] = field(default_factory=list)  # grid rows where a titled table begins (ends the one before)
 
 
@@ -430,7 +433,9 @@ def layout(doc: PdfDocument) -> PdfLayout:
             k = pdf_toc.continued(out.toc[0], lines)
             _toc(out, lines[:k], page.number)
             lines = lines[k:]
-        toc_open = False
+            toc_open = bool(k) and not lines and not page.tables  # the 目录 may go on over one more page
+        else:
+            toc_open = False
         if page.tables and _toc_table(page):
             rows = [[c for c in row if c is not None and c.text] for t in page.tables for row in t.rows]
             _toc(out, [TextLine(" ".join(c.text for c in row), pdf_toc.box_of(row)) for row in rows if row],
@@ -444,7 +449,6 @@ def layout(doc: PdfDocument) -> PdfLayout:
             lines = lines[body:]  # the body begins on the 目录's page
         if not page.tables:
             text_lines += [(line, page.number) for line in carried + lines]
-            out.headings += [(line.text, page.number) for line in lines if _HEADING.match(line.text) or _title_like(line.text)]
             state.last, carried = None, []
             continue
         out.table_pages.append(page.number)
@@ -480,7 +484,19 @@ def layout(doc: PdfDocument) -> PdfLayout:
             state.last = None  # text (or a new title) after the table: the next page's table is another
         _grid_row(out, [], page.number)  # between pages: a blank row, which the reader passes over
     out.paragraphs = _paragraphs(_without_overflow(text_lines), doc)
+    out.headings = _headings(out)
     return out
+
+
+def _headings(out: PdfLayout) -> list[tuple[str, int]]:
+    """What may head a part, in reading order: the start of each paragraph (all of it when short: a
+    heading wrapped onto two lines) and the title lines of each table."""
+    found = [(page, top, text) for page, top, text in out.title_lines]
+    for paragraph in out.paragraphs:
+        _, line, page = paragraph.pieces[0]
+        text = paragraph.text if len(paragraph.text) <= 60 else line.text
+        found.append((page, line.box.top, text))
+    return [(text, page) for page, _, text in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def _without_overflow(lines: list[tuple[TextLine, int]]) -> list[tuple[TextLine, int]]:
@@ -530,9 +546,13 @@ class _Tables:
         else:
             if new_title or above:  # titled, or under lines of its own: another table
                 self.out.table_starts.append(len(self.out.grid))
-            for line in _rejoin_header_lines(above):
+            joined = _rejoin_header_lines(above)
+            for line in joined:
                 _grid_line(self.out, line, piece.page)
-            self.out.headings += [(line.text, piece.page) for line in above if _title_like(line.text)]
+            self.out.title_lines += [(piece.page, line.box.top, line.text) for line in joined]
+            if starts_titled:  # a title printed in the table's first row
+                cell = next(c for c in piece.rows[0] if c)
+                self.out.title_lines.append((piece.page, cell.box.top, cell.text))
             for row in piece.rows:
                 self.write(row, piece.page)
             if titles or starts_titled:

@@ -89,6 +89,11 @@ def continued(first: Entry, lines: list[TextLine]) -> int:
             return i
         if "。" in text or len(text) > 60:
             return 0
+    # a page of entries only (short lines, most numbered): the 目录's second page
+    texts = [_squeezed(line.text) for line in lines if _squeezed(line.text)]
+    if texts and len(texts) <= 40 and all(len(t) <= 45 and "。" not in t for t in texts) and \
+            sum(1 for t in texts if ENTRY_NUMBER.match(t)) >= 0.6 * len(texts):
+        return len(lines)
     return 0
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from budget_disclosure.reading.model import Address
+from budget_disclosure.reading.model import Address, Outline, TocLine
 from budget_disclosure.reading.pdf_layout import PdfLayout, Place, layout
 from budget_disclosure.xlio.pdf_extract import PdfRejected, read_pdf
 
-TABLES, TEXT = "表格", "说明"
+TABLES, TEXT, TOC = "表格", "说明", "目录"
 
 
 class PdfBook:
@@ -39,7 +39,11 @@ class PdfBook:
                 self._sheets[TABLES + suffix] = (lay.grid, lay, TABLES)
             if lay.paragraphs:
                 self._sheets[TEXT + suffix] = ([[p.text] for p in lay.paragraphs], lay, TEXT)
-        self.text_sheets = {name for name, (_, _, kind) in self._sheets.items() if kind == TEXT}
+            if lay.toc:
+                self._sheets[TOC + suffix] = ([[e.title, e.page] for e in lay.toc], lay, TOC)
+        # the running text and the 目录: never read as tables
+        self.text_sheets = {name for name, (_, _, kind) in self._sheets.items() if kind != TABLES}
+        self.toc_sheets = {name for name, (_, _, kind) in self._sheets.items() if kind == TOC}
 
     # -- the read side of the workbook port ---------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -77,6 +81,8 @@ class PdfBook:
         if address.sheet not in self._sheets:
             return []
         _, lay, kind = self._sheets[address.sheet]
+        if kind == TOC:
+            return [lay.toc[address.row - 1].place] if 0 < address.row <= len(lay.toc) else []
         if kind == TABLES:
             found = lay.cell_places.get((address.row - 1, address.col - 1))
             if found is None and 0 < address.row <= len(lay.row_pages):  # a blank cell: its row's page
@@ -100,6 +106,19 @@ class PdfBook:
         places = self.place(address)
         return (places[0].file, places[0].page) if places else None
 
+    def outlines(self) -> list[Outline]:
+        """Each file's 目录, headings (with the page numbers they are printed under) and paragraphs."""
+        out = []
+        for path, lay, doc in zip(self.paths, self.layouts, self.documents):
+            sheets = {kind: name for name, (_, layout_, kind) in self._sheets.items() if layout_ is lay}
+            toc = [TocLine(e.title, e.page, Address(sheets[TOC], n, 1)) for n, e in enumerate(lay.toc, 1)]
+            paragraphs = [(Address(sheets[TEXT], n, 1), p.text) for n, p in enumerate(lay.paragraphs, 1)]
+            numbered = len(lay.printed_page) >= max(2, doc.page_count // 2)  # most pages print their number
+            numbers = lay.printed_page if numbered else {}
+            headings = [(text, _printed(numbers, page)) for text, page in lay.headings]
+            out.append(Outline(path.name, toc, headings, numbered, paragraphs))
+        return out
+
     def first_words(self, limit: int = 2000) -> str:
         """The words the document opens with — its title, unit and year — as printed on its first pages
         pages (to match a 说明 published apart with its tables)."""
@@ -122,3 +141,14 @@ class PdfBook:
                 pages = "、".join(str(p) for p in lay.image_pages)
                 notes.append(f"{doc.name}：第 {pages} 页为图片（扫描件），没有文字层，未读取（本工具不做文字识别）")
         return notes
+
+
+def _printed(numbers: dict[int, int], page: int) -> int:
+    """The number page ``page`` prints, or follows from the nearest page that prints one (a page
+    without its number, a cover); the page's place in the file when none prints a number."""
+    if page in numbers:
+        return numbers[page]
+    if not numbers:
+        return page
+    nearest = min(numbers, key=lambda p: (abs(p - page), p))
+    return numbers[nearest] + page - nearest

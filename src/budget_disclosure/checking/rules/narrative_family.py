@@ -341,11 +341,18 @@ TEMPLATE_PHRASES = ("仍保留该表格式", "并在本表下方作下述说明"
                     "XX万元", "××万元", "xx万元", "如无此项", "填报说明")
 
 
+# leftovers that are a template's only most of the time (a 提示): the choice the drafter was to make,
+# placeholders, the 填表说明
+WEAK_TEMPLATE = re.compile(r"增加[（(]减少[)）]|增长[（(]下降[)）]|增[（(]减[)）]|(?<![A-Za-z])[XＸ×]{2,}(?![A-Za-z])|"
+                           r"待填写|待补充|[{｛][^}｝]{1,8}[}｝]|填表说明|[（(]单位名称[)）]|[（(]部门名称[)）]")
+
+
 @rule("BD813", "template-text-left", ERROR, "表下注释或说明中不应留有模板的填写提示")
 def template_text_left(ctx):
     """依据：公开模板中给编制人的提示（“无……的，仍保留该表格式，并在本表下方作下述说明：”“按上述格式依次说明到各项级科目”
     “XX万元”等）不是公开内容，应在公开前删去（《地方预决算公开操作规程》（财预〔2016〕143号）：公开内容应准确）。
     失败示例：政府性基金决算表下印着“无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：”。
+    模板中供选择的写法（“增加（减少）”）、占位符（XX、{单位}、待填写）和填表说明，多半也是遗留，提示核对。
     通过示例：表下只有“说明：本部门本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。”"""
     for t in ctx.package.tables.values():
         hit = next((p for p in TEMPLATE_PHRASES if p in t.note), None)
@@ -356,6 +363,10 @@ def template_text_left(ctx):
         hit = next((p for p in TEMPLATE_PHRASES if p in text), None)
         if hit:
             yield ctx.finding("", f"说明中留有模板的填写提示“{hit}”：“{text[:50]}”", [ctx.statement_cell(row)])
+        elif (weak := WEAK_TEMPLATE.search(text)) is not None:
+            start = max(0, weak.start() - 15)
+            yield ctx.finding("", f"说明中的“{weak.group()}”像是模板留下的（“…{text[start:weak.end() + 15]}…”）：请核对是否已按实际填写",
+                              [ctx.statement_cell(row)], severity=WARNING)
 
 
 _PURPOSE = re.compile(r"主要用于[：:]?([^。]+)。")
