@@ -93,3 +93,56 @@ def test_ctrl_c_stops_and_keeps_what_is_done(folder):
     result = check_many(files, CheckOptions(), 1, opener, lambda outcome, counts: seen.append(outcome.path))
     assert result.interrupted and result.total == len(files)
     assert [o.path for o in result.outcomes] == files[:3] == seen
+
+
+def _directory(path: Path, rows: list[list[object]], title: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(["部门", "单位", "年度", "批复日期", "公开日期"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_units_directory_gives_the_units_without_a_package_the_late_ones_and_the_rate(folder, tmp_path):
+    """The 名录's units against the packages found: by name and year; 20 days after 批复 is late
+    (操作规程); units of the folder the 名录 does not list are said too."""
+    from datetime import date
+
+    units = _directory(tmp_path / "名录.xlsx", [
+        ["上海市普陀区人民政府万里街道办事处", "", 2025, date(2025, 1, 20), date(2025, 2, 8)],  # 19 days: in time
+        ["上海市财政局", "上海市财政局", 2025, "2025-01-20", "2025年2月20日"],  # 31 days: late
+        ["上海市普陀区司法局", "", 2025, None, None],  # its package in the folder is 2026's: none for 2025
+        ["上海市财政局", "上海市财政局信息中心", 2025, None, None],  # no package
+    ])
+    summary = tmp_path / "汇总.xlsx"
+    run = _run("check", str(folder / "上海"), "--units", str(units), "--summary", str(summary), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    directory = json.loads(run.stdout)["summary"]["directory"]
+    assert directory["line"].startswith("名录 4 个单位，找到公开包 2 个（公开率 50.0%），未找到 2 个；批复后超过 20 日公开 1 个")
+    rows = {r["unit"]: r for r in directory["units"]}
+    assert Path(rows["上海市普陀区人民政府万里街道办事处"]["package"]).name == "sh01.xlsx"
+    assert rows["上海市普陀区人民政府万里街道办事处"]["timeliness"] == "20日内（19 日）"
+    assert rows["上海市财政局"]["timeliness"] == "超过20日（31 日）" and rows["上海市财政局"]["outcome"] == "不通过"
+    assert not rows["上海市普陀区司法局"]["package"] and not rows["上海市财政局信息中心"]["package"]
+    sheet = list(load_workbook(summary)["公开情况"].iter_rows(values_only=True))
+    assert sheet[0][0] == directory["line"] and sheet[1][:3] == ("部门", "单位", "公开包") and len(sheet) == 2 + 4
+    text = _run("check", str(folder / "上海"), "--units", str(units), "-q")
+    assert "未找到公开包：上海市财政局 上海市财政局信息中心" in text.stderr
+
+
+@pytest.mark.parametrize("rows, title, where", [
+    ([["上海市财政局", "", 2025, "去年春天", None]], None, "D2"),
+    ([["", "某单位", 2025, None, None]], None, "A2"),
+    ([["上海市财政局", "", "二〇二五", None, None]], "单位名录", "C3"),
+])
+def test_a_units_directory_that_cannot_be_read_is_refused_naming_its_cell_before_any_check(rows, title, where, tmp_path):
+    units = _directory(tmp_path / "名录.xlsx", rows, title)
+    run = _run("check", str(tmp_path), "--units", str(units))
+    assert run.returncode == 2 and f"名录.xlsx" in run.stderr and f"!{where}" in run.stderr, run.stderr
+    assert "==" not in run.stdout  # nothing was checked

@@ -211,7 +211,8 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
             "path": path, "code": _code(r), "unit": _name(r), "year": r.year, "profile": r.package.profile,
             "outcome": r.outcome, "errors": r.count(ERROR), "warnings": r.count(WARNING), "rounding": r.count(ROUNDING),
             "checked": coverage.evaluated if coverage else None, "total": coverage.total if coverage else None,
-            "first": "；".join(firsts), "flagged": link})
+            "first": "；".join(firsts), "flagged": link,
+            "pages": f"{r.pages[0]}/{r.pages[1]}" if r.pages else None})
         for f in r.findings:
             target = f"{link}#'{f.marked.sheet}'!{f.marked.a1}" if link and f.cells else ""
             findings.append({"path": path, "unit": _name(r), "rule": f.rule, "severity": f.severity,

@@ -260,6 +260,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--annotate 只用于 PDF：工作簿请用 --flag（在单元格内标记）")
     if args.summary and Path(args.summary).suffix.lower() != ".xlsx":
         raise UsageError(f"--summary 应为 .xlsx 文件：{args.summary}")
+    directory = _read_units(Path(args.units)) if args.units else None  # before the batch: a bad 名录 wastes no run
     options = CheckOptions(_prefixes(args.select), _prefixes(args.ignore), _existing(args.codes, "科目表文件", (".csv",)),
                            _existing(args.statement, "情况说明文档", (".docx",)), _profile_name(args.profile))
     jobs = args.jobs if args.jobs is not None else default_jobs()
@@ -313,14 +314,23 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(report_text(label, report).splitlines()[0] if progress.QUIET else report_text(label, report))
         if report.outcome != "通过" and worst == EXIT_OK:  # 不通过, or 无法完整校验: not a pass
             worst = EXIT_FINDINGS
+    standing = _standing(directory, result) if directory is not None else None
     if args.summary:
-        _write_summary(Path(args.summary), result, to_stderr=args.format == "json")
+        _write_summary(Path(args.summary), result, to_stderr=args.format == "json", directory=standing)
     if args.format == "json":
         from budget_disclosure.batch import summary_rows
 
         packages, _, rules = summary_rows(result)  # the reviewer's summary, as the 汇总 workbook has it
+        extra = {"directory": {"line": standing[0], "units": standing[1]}} if standing else {}
         print(dumps({"files": reports, "skipped": [{"path": str(p), "reason": why} for p, why in found.skipped],
-                     "summary": summary_dict(reports) | {"packages": packages, "rules": rules}}))
+                     "summary": summary_dict(reports) | {"packages": packages, "rules": rules} | extra}))
+    elif standing is not None:
+        print(standing[0], file=sys.stderr)
+        for row in standing[1]:
+            if not row["package"]:
+                print(f"  未找到公开包：{row['department']} {row['unit']}", file=sys.stderr)
+            elif row["timeliness"].startswith("超过"):
+                print(f"  批复后{row['timeliness']}公开：{row['department']} {row['unit']}", file=sys.stderr)
     if result.interrupted:
         print(f"已中止：校验了 {len(result.outcomes)}/{result.total} 个文件，结果已输出" +
               ("并写入汇总" if args.summary else ""), file=sys.stderr)
@@ -381,7 +391,39 @@ def _annotate(outcome, report, args) -> list[Path] | None:
     return written
 
 
-def _write_summary(target: Path, result, to_stderr: bool = False) -> None:
+def _read_units(path: Path):
+    """The reviewer's 单位名录, read from its first sheet; a bad one is refused before any check runs."""
+    from budget_disclosure.engine.issues import InputError
+    from budget_disclosure.units_directory import parse
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        raise UsageError(f"--units 应为工作簿（.xlsx）：{path}")
+    book = _open_book(path, for_reading_only=True)
+    sheet = book.sheet_names()[0]
+    rows, cols = book.extent(sheet)
+    try:
+        return parse(book.read_block(sheet, 1, 1, rows, cols) if rows else [], sheet)
+    except InputError as exc:
+        raise UsageError(f"单位名录 {path}：" + "；".join(str(p) for p in exc.problems)) from exc
+
+
+def _standing(units, result) -> tuple[str, list[dict]]:
+    """The 名录's units against the packages checked: (the 公开率 line, one row per unit)."""
+    from budget_disclosure.batch import summary_rows
+    from budget_disclosure.units_directory import rate_line, standings
+
+    packages, _, _ = summary_rows(result)
+    found, unlisted = standings(units, packages)
+    rows = [{"department": s.unit.department, "unit": s.unit.unit, "package": s.package, "outcome": s.outcome,
+             "approved": s.unit.approved.isoformat() if s.unit.approved else "",
+             "published": s.unit.published.isoformat() if s.unit.published else "", "timeliness": s.timeliness}
+            for s in found]
+    rows += [{"department": "（名录外）", "unit": p["unit"], "package": p["path"], "outcome": p.get("outcome", ""),
+              "approved": "", "published": "", "timeliness": "—"} for p in unlisted]
+    return rate_line(found, unlisted), rows
+
+
+def _write_summary(target: Path, result, to_stderr: bool = False, directory=None) -> None:
     from budget_disclosure.batch import summary_rows
     from budget_disclosure.xlio.summary_io import write_summary
 
@@ -389,7 +431,7 @@ def _write_summary(target: Path, result, to_stderr: bool = False) -> None:
         raise UsageError(f"汇总文件的文件夹不存在：{target.parent}")
     packages, findings, rules = summary_rows(result)
     try:
-        written = write_summary(target, packages, findings, rules)
+        written = write_summary(target, packages, findings, rules, directory)
     except OSError as exc:
         raise UsageError(f"无法写入汇总 {target}：{_os_reason(exc)}") from exc
     message = f"已写出汇总：{'、'.join(str(p) for p in written)}（{len(packages)} 个公开包，{len(findings)} 个问题）"
@@ -571,6 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认：本机的处理器核数；标记时为 1）")
     p.add_argument("--summary", metavar="汇总.xlsx",
                    help="写出审核汇总：每个公开包一行、全部问题清单、按规则统计（含条形图），并写出同名 .csv")
+    p.add_argument("--units", metavar="名录.xlsx",
+                   help="单位名录（部门、单位，可有批复日期、公开日期）：列出没有公开包的单位、批复后超过 20 日公开的单位和公开率"
+                        "（写入汇总的“公开情况”表）")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("profiles", parents=[common], help="列出能读取的公开表格式（各地表式）")

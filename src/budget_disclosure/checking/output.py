@@ -42,6 +42,9 @@ def coverage_lines(report: CheckReport) -> list[str]:
 def report_text(path: str, report: CheckReport) -> str:
     lines = [f"== {path}　{report.unit} {report.year or ''}　{report.verdict}"]
     lines += coverage_lines(report)
+    if report.pages:
+        read, total = report.pages
+        lines.append(f"  读取 PDF {read}/{total} 页" + ("" if read == total else f"（{total - read} 页为图片，未读取）"))
     if report.coverage is not None:
         lines += [f"  {n}" for n in report.coverage.notes]
     if report.detail_problem:
@@ -84,6 +87,7 @@ def report_dict(path: str, report: CheckReport) -> dict:
         "profile": report.package.profile,
         "coverage": report.coverage.as_dict() if report.coverage else None,
         "has_detail": report.has_detail,
+        "pages": {"read": report.pages[0], "total": report.pages[1]} if report.pages else None,
         "notes": ([report.detail_problem] if report.detail_problem else []) + report.notes,
         "findings": [
             {

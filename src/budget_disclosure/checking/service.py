@@ -47,6 +47,7 @@ class CheckReport:
     detail_units: dict[str, str] = field(default_factory=dict)
     coverage: Coverage | None = None
     titled_year: int | None = None
+    pages: tuple[int, int] | None = None  # a PDF's pages read (with text) and pages in all
 
     @property
     def unit(self) -> str:
@@ -236,7 +237,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         notes = port.reading_notes() + notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {}, coverage,
-                       context.year)
+                       context.year, (port.pages_read, port.pages) if hasattr(port, "pages_read") else None)
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:

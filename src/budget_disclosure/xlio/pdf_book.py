@@ -75,6 +75,11 @@ class PdfBook:
     def pages(self) -> int:
         return sum(d.page_count for d in self.documents)
 
+    @property
+    def pages_read(self) -> int:
+        """Pages with a text layer (an image page is not read: no OCR)."""
+        return self.pages - sum(len(lay.image_pages) for lay in self.layouts)
+
     def place(self, address: Address, hint: str = "") -> list[Place]:
         """Where the cell (a table sheet) or the paragraph (the 说明 sheet) at ``address`` is printed;
         in a paragraph, where ``hint`` (a sentence or a figure it names) is, when found in it."""

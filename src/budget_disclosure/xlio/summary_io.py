@@ -10,7 +10,11 @@ from budget_disclosure.xlio.atomic import write_atomically
 from budget_disclosure.xlio.cell_text import csv_safe
 
 PACKAGE_HEADER = ("文件", "单位编码", "单位名称", "年度", "格式", "结论", "强制", "提示", "尾差", "已核对", "应核对", "主要问题",
-                  "标记副本")
+                  "标记副本", "页数（已读/共）")
+PACKAGE_KEYS = ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings", "rounding", "checked", "total",
+                "first", "flagged", "pages")
+FLAGGED_COLUMN = PACKAGE_KEYS.index("flagged") + 1
+DIRECTORY_HEADER = ("部门", "单位", "公开包", "结论", "批复日期", "公开日期", "批复后公开")
 FINDING_HEADER = ("文件", "单位", "规则", "级别", "表", "单元格", "问题", "已说明")
 RULE_HEADER = ("规则", "名称", "级别", "出现的公开包数", "问题数")
 
@@ -35,8 +39,10 @@ def _header(ws, names) -> None:
     ws.freeze_panes = "A2"
 
 
-def write_summary(target: Path, packages: list[dict], findings: list[dict], rules: list[dict]) -> list[Path]:
-    """汇总.xlsx with 汇总 / 问题清单 / 按规则, and 汇总.csv, 汇总.问题清单.csv beside it."""
+def write_summary(target: Path, packages: list[dict], findings: list[dict], rules: list[dict],
+                  directory: tuple[str, list[dict]] | None = None) -> list[Path]:
+    """汇总.xlsx with 汇总 / 问题清单 / 按规则 (and 公开情况 when a 单位名录 was given: its 公开率 line,
+    then one row per unit), and 汇总.csv, 汇总.问题清单.csv beside it."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -48,15 +54,14 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
     ws.title = "汇总"
     _header(ws, PACKAGE_HEADER)
     for r, p in enumerate(packages, 2):
-        put_row(ws, r, [p.get(k) for k in ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings",
-                                        "rounding", "checked", "total", "first", "flagged")])
+        put_row(ws, r, [p.get(k) for k in PACKAGE_KEYS])
         if p.get("flagged"):
-            cell = ws.cell(r, len(PACKAGE_HEADER))
+            cell = ws.cell(r, FLAGGED_COLUMN)
             cell.hyperlink, cell.font = p["flagged"], Font(color="0563C1", underline="single")
         if p.get("outcome") in ("不通过", "无法校验"):
             ws.cell(r, 6).font = Font(color="C00000", bold=True)
-    ws.auto_filter.ref = f"A1:M{max(1, len(packages) + 1)}"
-    _widths(ws, (40, 12, 28, 8, 10, 14, 6, 6, 6, 8, 8, 60, 30))
+    ws.auto_filter.ref = f"A1:N{max(1, len(packages) + 1)}"
+    _widths(ws, (40, 12, 28, 8, 10, 14, 6, 6, 6, 8, 8, 60, 30, 10))
 
     fs = wb.create_sheet("问题清单")
     _header(fs, FINDING_HEADER)
@@ -83,13 +88,14 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
         chart.height, chart.width = max(7, 0.6 * len(rules)), 18
         rs.add_chart(chart, "G2")
 
+    if directory is not None:
+        _directory_sheet(wb, *directory)
     target = Path(target)
     write_atomically(target, lambda tmp: wb.save(tmp))
     written = [target]
     for name, header, rows, keys in (
             (target.with_suffix(".csv"), PACKAGE_HEADER, packages,
-             ("path", "code", "unit", "year", "profile", "outcome", "errors", "warnings", "rounding", "checked", "total",
-              "first", "flagged")),
+             PACKAGE_KEYS),
             (target.with_name(f"{target.stem}.问题清单.csv"), FINDING_HEADER, findings,
              ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged"))):
         def write(tmp, header=header, rows=rows, keys=keys):
@@ -100,3 +106,25 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
         write_atomically(name, write)
         written.append(name)
     return written
+
+
+def _directory_sheet(wb, line: str, rows: list[dict]) -> None:
+    """公开情况: the 公开率 line, then each unit of the 名录 with its package (or none) and timeliness."""
+    from openpyxl.styles import Font
+
+    from budget_disclosure.xlio.openpyxl_port import put_row
+
+    ds = wb.create_sheet("公开情况")
+    put_row(ds, 1, [line])
+    ds.cell(1, 1).font = Font(bold=True)
+    put_row(ds, 2, DIRECTORY_HEADER)
+    for cell in ds[2]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, 3):
+        put_row(ds, r, [row.get(k) for k in ("department", "unit", "package", "outcome", "approved", "published",
+                                             "timeliness")])
+        if not row.get("package") or str(row.get("timeliness", "")).startswith("超过"):
+            ds.cell(r, 3 if not row.get("package") else 7).font = Font(color="C00000", bold=True)
+    ds.freeze_panes = "A3"
+    ds.auto_filter.ref = f"A2:G{max(2, len(rows) + 2)}"
+    _widths(ds, (28, 36, 50, 14, 12, 12, 18))
