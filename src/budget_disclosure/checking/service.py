@@ -145,6 +145,23 @@ def _without_unread(package: ReadPackage, findings: list[Finding]) -> tuple[list
     return kept, notes
 
 
+def _printed_parts(texts: PackageTexts, grids: dict[str, list[list[object]]]) -> None:
+    """The parts a published document prints (绩效目标表 cards, 政府采购, 固定资产), read from its grids
+    where the workbook has no input sheet for them."""
+    from budget_disclosure.reading.printed_parts import asset_rows, procurement_rows, project_cards
+
+    if not texts.projects and (cards := project_cards(grids)):
+        texts.projects, texts.projects_complete = cards, False  # a document may print only the main projects
+        texts.present.add("项目绩效目标表（文件中印出的）")
+    if not texts.procurement and (items := procurement_rows(grids)):
+        texts.procurement = items
+        texts.present.add("政府采购（文件中印出的）")
+    if not texts.assets and (rows := asset_rows(grids)):
+        texts.assets = {label: values for label, (values, _) in rows.items()}
+        texts.asset_cells = {label: cells for label, (_, cells) in rows.items()}
+        texts.present.add("国有资产（文件中印出的）")
+
+
 def prof_rules_off(package: ReadPackage) -> dict[str, str]:
     from budget_disclosure.layout.families import profile
 
@@ -170,6 +187,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     # the package's texts and its 情况说明 are read only when a rule selected reads them
     reads_texts = any(r.code.startswith(TEXT_RULES) for r in rules)
     texts = read_package_texts(port) if reads_texts else PackageTexts()
+    if reads_texts:
+        _printed_parts(texts, grids)
     statement_note = ""
     columns: dict[int, int] = {}
     if not reads_texts:

@@ -17,7 +17,10 @@ class Project:
     plan: dict[str, Decimal | None]  # 3月底 … 12月底, as fractions of 1 (25% → 0.25)
     goal: str
     row: int = 0
-    indicators: list[dict[str, object]] = field(default_factory=list)  # "_row": its row in 绩效指标
+    indicators: list[dict[str, object]] = field(default_factory=list)  # "_row": its row in 绩效指标 ("_at": its cell)
+    # where a card printed in a document put each field (field → cell); empty for the 项目绩效目标 sheet,
+    # whose columns say where
+    where: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -28,8 +31,11 @@ class PackageTexts:
     reasons: dict[str, str] = field(default_factory=dict)
     performance: list[str] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    # the 项目绩效目标 sheet lists every project; cards printed in a document may show only some
+    projects_complete: bool = True
     procurement: list[dict[str, object]] = field(default_factory=list)
     assets: dict[str, tuple[object, object]] = field(default_factory=dict)  # 项目 → (数量, 价值)
+    asset_cells: dict[str, tuple[object, object]] = field(default_factory=dict)  # 项目 → cells, when printed in a document
     glossary: list[tuple[str, str]] = field(default_factory=list)
     other: dict[str, str] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # which input sheets the workbook has
