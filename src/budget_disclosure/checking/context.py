@@ -100,9 +100,15 @@ class CheckContext:
         return self.profile.tables.get(key)
 
     def table(self, key: str) -> ReadTable | None:
+        """The table as read; None when absent, or recognised but not placed (its figures are in no
+        column the reader understood: not read, so no rule may take it as empty or as zeros)."""
         t = self.package.tables.get(key)
         if t is None and self.rule is not None and key in self.profile.roles:
             self._absent(key, f"无{self.profile.tables[key].title}", True)
+        elif t is not None and not t.placed:
+            if self.rule is not None:
+                self._absent(key, _unplaced(t), True)
+            return None
         return t
 
     def tables(self, *keys: str) -> Iterator[ReadTable]:
@@ -127,6 +133,8 @@ class CheckContext:
         title = spec.title if spec else key
         if t is None:
             return f"无{title}", key in self.profile.roles
+        if not t.placed:
+            return _unplaced(t), True
         if column and column not in t.columns:
             printed = column in t.spec.names and column not in t.spec.optional
             return f"{title}无“{column}”列", printed
@@ -305,6 +313,10 @@ class CheckContext:
         cells = [self.address(p) for p in parts if not self.is_blank(p)] + [self.address(whole)]
         return self.finding(whole[0], f"{what}：{wan(small)} 超过 {wan(big)}，多 {wan(small - big)} 万元", cells,
                             expected=big, actual=small, difference=small - big)
+
+
+def _unplaced(t: ReadTable) -> str:
+    return f"{t.spec.title}的列未能识别（{t.unplaced} 个数字无法对应到列，自 {t.unplaced_at} 起），未读取"
 
 
 def _short(sheet: str) -> str:

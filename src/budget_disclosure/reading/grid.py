@@ -46,6 +46,21 @@ def _is_number(value: object) -> bool:
         return False
 
 
+def _shown(value: object) -> str:
+    """A cell as a message quotes it: a whole number as the sheet shows it, whichever adapter read it
+    (calamine reads every number as a float, openpyxl a whole one as an int)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _nonzero(value: object) -> bool:
+    try:
+        return (value if isinstance(value, (int, float, Decimal)) else parse_amount(value)) != 0
+    except AmountError:
+        return False
+
+
 def _texts(row: list[object]) -> list[str]:
     return [fold(v) for v in row if isinstance(v, str) and v.strip()]
 
@@ -122,6 +137,7 @@ class _TableReader:
         if spec.money_unit:
             self._set_unit(spec.money_unit, None)
         self.mapping: dict[int, str] = {}  # grid column → canonical column
+        self.serials: set[int] = set()  # columns of running numbers (序号): no figures of the table
         self.panels: list[dict[str, int]] = []  # "panels": canonical column → grid column, per panel
         self.row_lines: dict[int, str] = {}  # "row" with row_column "*": grid column → its line
         self.parts: dict[int, str] = {}  # grid column → 类/款/项
@@ -162,6 +178,8 @@ class _TableReader:
             self._map_columns(header_rows, numbers, max((len(g) for g in grid[top:bottom + 1]), default=0))
         elif not self.mapping:
             self.table.column_problems.append(f"{sheet}：找不到表头")
+            for r in range(top, bottom + 1):
+                self._unplaced(sheet, r, grid[r], set())
             return
         for r in range(r, bottom + 1):
             self._data_row(sheet, r, grid[r])
@@ -221,7 +239,8 @@ class _TableReader:
             if not path:
                 continue
             leaf = path[-1]
-            if leaf == "序号":
+            if leaf in ("序号", "栏次", "行次"):
+                self.serials.add(c)
                 continue
             if leaf in ("类", "款", "项") and spec.hierarchy:
                 parts[c] = leaf
@@ -335,6 +354,7 @@ class _TableReader:
         if texts and all(fold(t) == "无" for t in texts):
             self.table.says_none = True
             return
+        self._unplaced(sheet, r, row, set(self.mapping) | set(self.parts) | self.serials)
         kind = self.spec.kind
         if kind == "hierarchy":
             self._hierarchy_row(sheet, r, row)
@@ -347,6 +367,14 @@ class _TableReader:
         elif kind == "panels":
             for panel in self.panels:
                 self._panel_row(sheet, r, row, panel)
+
+    def _unplaced(self, sheet: str, r: int, row: list[object], placed_columns: set[int]) -> None:
+        """Count the row's figures (other than 0) in no column of the table: the head did not say what they are."""
+        for c, v in enumerate(row):
+            if c not in placed_columns and _is_number(v) and _nonzero(v):
+                self.table.unplaced += 1
+                if self.table.unplaced_at is None:
+                    self.table.unplaced_at = Address(sheet, r + 1, c + 1)
 
     def _cell(self, sheet: str, r: int, c: int, value: object) -> ReadCell | None:
         address = Address(sheet, r + 1, c + 1)
@@ -412,7 +440,7 @@ class _TableReader:
         if code and not _CODE.match(code):
             if fold(label) in ("", "无") and fold(code) == "无":
                 return
-            self.table.unmatched_labels.append((f"{get(code_col) or code} {label}".strip(),
+            self.table.unmatched_labels.append((f"{_shown(get(code_col)) or code} {label}".strip(),
                                                 code_addr or Address(sheet, r + 1, 1)))
             return
         if not code and not any(t in _TOTAL_WORDS for t in label_texts):
@@ -446,7 +474,7 @@ class _TableReader:
         key = vocabulary(spec.lines[0]).key(fold_label(label)) if spec.lines else None
         addr = Address(sheet, r + 1, (name_col if name_col is not None else code_col or 0) + 1)
         if key is None:
-            self.table.unmatched_labels.append((label or str(get(code_col)), addr))
+            self.table.unmatched_labels.append((label or _shown(get(code_col)), addr))
             return
         self._store(key, ReadRow(key, "", label, addr, None, addr), amounts)
 
@@ -495,7 +523,7 @@ class _TableReader:
             addr = Address(sheet, r + 1, c + 1)
             key = self._line_key(side, label)
             if key is None:
-                self.table.unmatched_labels.append((str(row[c]).strip(), addr))
+                self.table.unmatched_labels.append((_shown(row[c]), addr))
                 continue
             names = [spec.names[i] for i in amount_indexes]
             cells = [(n, r, inverse[n], row[inverse[n]]) for n in names if n in inverse and inverse[n] < len(row)]

@@ -78,6 +78,14 @@ class ReadTable:
     column_problems: list[str] = field(default_factory=list)
     odd_codes: list[tuple[str, Address]] = field(default_factory=list)  # local running numbers (302-02)
     says_none: bool = False  # a body row "无": the table states it is empty
+    # figures in the table's rows that could not be put in a column (its head not understood): a table
+    # whose every figure is so was recognised but not placed — not read, never taken as empty
+    unplaced: int = 0
+    unplaced_at: Address | None = None
+
+    @property
+    def placed(self) -> bool:
+        return self.unplaced == 0 or self.cells_read > 0
 
     def cell(self, row_key: str, column: str) -> ReadCell | None:
         return self.cells.get((row_key, column))
@@ -90,7 +98,10 @@ class ReadTable:
         return column in self.columns
 
     def is_empty(self) -> bool:
-        """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py)."""
+        """Empty as a reader sees it, by the one definition fill uses too (engine/emptiness.py); a table
+        not placed is not empty: its figures were not read."""
+        if not self.placed:
+            return False
         codes = set(self.codes())
         body = {row for (row, _), c in self.cells.items() if row in codes and c.value is not None}
         return is_empty(self.spec.kind in ("hierarchy", "panels"), (c.value for c in self.cells.values()), len(body))

@@ -31,6 +31,22 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+def _hide_under_merges(grid: list[list[object]], sheet) -> None:
+    """A merged area shows its top-left value only (as Excel shows it and openpyxl reads it): a value
+    stored under the rest of the area — left there by a row deleted without its merges moving — is
+    not read, whichever adapter reads the file."""
+    try:
+        merges = sheet.merged_cell_ranges or []
+    except Exception:  # noqa: BLE001 - a format calamine keeps no merges for (.xls, .ods): nothing hidden
+        return
+    for (r1, c1), (r2, c2) in merges:
+        for r in range(r1, min(r2, len(grid) - 1) + 1):
+            row = grid[r]
+            for c in range(c1, min(c2, len(row) - 1) + 1):
+                if (r, c) != (r1, c1):
+                    row[c] = None
+
+
 def part_needs_openpyxl(data: bytes) -> str | None:
     """Why calamine cannot read this sheet part as openpyxl would: a formula with no cached result
     (calamine would read it as blank; openpyxl recalculates it or marks it unread), or a cell far
@@ -142,7 +158,9 @@ class CalamineBook:
                 where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取（{type(exc).__name__}）"
                 raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
             # calamine reads an empty cell as "": the port's None (a dense row has none, and is kept as it is)
-            self._grids[sheet] = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]
+            grid = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]
+            _hide_under_merges(grid, self.wb.get_sheet_by_name(sheet))
+            self._grids[sheet] = grid
 
     def sheet_names(self) -> list[str]:
         return list(self._sheet_names)
