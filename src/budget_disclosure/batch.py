@@ -216,7 +216,9 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
         for f in r.findings:
             target = f"{link}#'{f.marked.sheet}'!{f.marked.a1}" if link and f.cells else ""
             findings.append({"path": path, "unit": _name(r), "rule": f.rule, "severity": f.severity,
-                             "table": _title(r, f.table) if f.table else "", "cell": str(f.marked) if f.cells else "",
+                             "table": _title(r, f.table) if f.table else "",
+                             # a PDF's cell said by its page and what is printed there
+                             "cell": (f.where.get(f.marked) or str(f.marked)) if f.cells else "",
                              "message": f.message, "acknowledged": f.acknowledged or "", "link": target})
             broken.setdefault(f.rule, set()).add(path)
             counted[f.rule] += 1
