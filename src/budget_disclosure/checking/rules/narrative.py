@@ -190,24 +190,34 @@ def change_has_reason(ctx):
                                               "即全部收入和支出都反映在预算中。"))])
 def repeated_paragraph(ctx):
     """依据：逐字重复的段落通常是复制粘贴遗留，需核对（财预〔2016〕143号：情况说明应与公开表一致并说明增减变化）。比较的单位为句子（20 字以上）；
-    紧挨着的两段完全相同（如小标题“部门职责：”印了两次）不论长短都算。
+    紧挨着的两段完全相同（如小标题“部门职责：”印了两次）不论长短都算。带金额或比率的句子（两张表印同样的科目和金额，
+    说明各复述一次）、增减原因（同一原因适用于几项）和用途说明（“用于……”）重复是正常的，不提示；一段重复只说一次。
     失败示例：“按照预算管理有关规定……”在两个部分各出现一次；“部门职责：”连印两行。
     通过示例：每段文字只出现一次。"""
+    unit = "段" if ctx.outlines else "行"  # a published document's paragraphs, a sheet's rows
     previous: tuple[int, str] | None = None
     for row, text in ctx.paragraphs:
         key = "".join(text.split())
         if previous is not None and key and key == previous[1]:
-            yield ctx.finding("", f"这段文字与上一段（第 {previous[0]} 行）完全相同：“{text[:40]}”", [_where(ctx, row)])
+            yield ctx.finding("", f"这段文字与上一段（第 {previous[0]} {unit}）完全相同：“{text[:40]}”", [_where(ctx, row)])
         previous = (row, key)
     seen: dict[str, int] = {}
     for row, text in ctx.paragraphs:
+        reported: set[int] = set()
         for sentence in sentences(text):
             key = "".join(sentence.split())
-            if len(key) < 20:
+            if len(key) < 20 or _RESTATED.search(key):
                 continue
-            if key in seen and seen[key] != row:
-                yield ctx.finding("", f"这段文字与第 {seen[key]} 行重复：“{sentence[:40]}……”", [_where(ctx, row)])
+            if key in seen and seen[key] != row and seen[key] not in reported:
+                reported.add(seen[key])  # a paragraph repeated: said once, at its first repeated sentence
+                yield ctx.finding("", f"这段文字与第 {seen[key]} {unit}重复：“{sentence[:40]}……”", [_where(ctx, row)])
             seen.setdefault(key, row)
+
+
+# Sentences a 情况说明 rightly says again: a figure (two tables print the same 科目 and amounts), the
+# reason for a change (the same reason given for each item it moved), what an item is for (said in each
+# section that lists the item)
+_RESTATED = re.compile(r"\d\s*(万元|元|%|％)|^(主要原因|原因|主要用于|主要是|主要为|用于|反映)")
 
 
 @rule("BD805", "sentence-arithmetic", ERROR, "句中的本年数、上年数、增减额、增减率和“其中”各项应自洽",
