@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budget_disclosure.checking.context import HALF_CENT
 from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.narrative_facts import (
     CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, mask_quoted, sentences, to_wan, unmask,
@@ -17,6 +16,7 @@ from budget_disclosure.checking.registry import Edit, rule
 from budget_disclosure.engine.comparison import (
     SANGONG, SPENDING_KINDS, TOTAL, sangong_change, spending_changes,
 )
+from budget_disclosure.engine.intervals import DISAGREE, Interval, judge
 from budget_disclosure.engine.money import ZERO
 from budget_disclosure.reading.model import Address
 
@@ -279,17 +279,30 @@ def _rates(ctx, row: int, sentence: str):
         return
     if now and change:
         current = to_wan(now.group(1), now.group(2))
-        stated_change = to_wan(change.group(2), change.group(3)) * (1 if change.group(1) == "增加" else -1)
-        if abs((current - base) - stated_change) > HALF_CENT * 3:
-            yield ctx.finding("", f"增减额 {stated_change:.2f} 应为本年 {current:.2f} − 上年 {base:.2f} = {current - base:.2f}",
+        sign = Decimal(1 if change.group(1) == "增加" else -1)
+        stated_change = to_wan(change.group(2), change.group(3)) * sign
+        # each figure as printed stands for the values within half its last digit (engine/intervals.py)
+        now_i, base_i = _interval(now.group(1), now.group(2)), _interval(last.group(1), last.group(2))
+        change_i = _interval(change.group(2), change.group(3)).scaled(sign)
+        if change_i.distance(now_i - base_i) > 0:  # beyond what the three figures' rounding allows
+            computed = now_i - base_i
+            yield ctx.finding("", f"增减额 {stated_change:.2f} 应为本年 {current:.2f} − 上年 {base:.2f} = {current - base:.2f}"
+                              f"（按印出数的舍入范围在 {computed.shown(2)} 之间）",
                               [_where(ctx, row)], expected=current - base, actual=stated_change)
+        if base_i.low <= 0 < base_i.high or base_i.high < 0:
+            return
         stated_rate = Decimal(rate.group(2)) * (1 if rate.group(1) in ("增长", "增加") else -1)
         true_rate = stated_change / base * 100
-        # the change and the base are each rounded to 0.01 万元: allow that, plus 0.05 for a rate printed to 0.1
-        slack = Decimal("0.05") + HALF_CENT * 2 / abs(base) * 100
-        if abs(stated_rate - true_rate) > slack:
-            yield ctx.finding("", f"增减率写 {rate.group(0)}，按增减额 ÷ 上年应为 {true_rate:.2f}%", [_where(ctx, row)],
+        computed = (change_i / base_i).scaled(Decimal(100))
+        if judge(stated_rate, decimals(rate.group(2)), computed, true_rate) == DISAGREE:
+            yield ctx.finding("", f"增减率写 {rate.group(0)}，按增减额 ÷ 上年应为 {true_rate:.2f}%"
+                              f"（按印出数的舍入范围在 {computed.shown(decimals(rate.group(2)))}% 之间）", [_where(ctx, row)],
                               expected=true_rate.quantize(Decimal("0.01")), actual=stated_rate)
+
+
+def _interval(number: str, unit: str) -> Interval:
+    """A text amount in 万元 with the values it stands for (half its last printed digit, in its unit)."""
+    return Interval.printed(Decimal(number.replace(",", "")), decimals(number)).scaled(to_wan("1", unit))
 
 
 @rule("BD806", "listed-items-sum", ERROR, "“主要为”所列各项之和应等于其总额",

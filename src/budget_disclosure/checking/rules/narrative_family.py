@@ -15,6 +15,7 @@ from budget_disclosure.checking.narrative_paths import (
     ECONOMIC_TABLES, FUNCTIONAL_TABLES, decimals, economic_names, functional_names, rounded, subjects,
 )
 from budget_disclosure.checking.registry import rule
+from budget_disclosure.engine.intervals import AGREE, ROUNDING_ONLY, Interval, judge
 from budget_disclosure.engine.money import ZERO
 
 _AMOUNT = re.compile(NUMBER + UNIT)
@@ -34,14 +35,22 @@ def _economic(ctx):
 
 
 def _grade(stated: Decimal, true: Decimal, places: int, slack: Decimal = ZERO) -> str | None:
-    """None when the printed figure is the one computed from the printed inputs, rounded; 尾差 within
-    one unit of its last digit plus ``slack`` (how far the rounding of those inputs can move it: the
-    author may have computed from unrounded figures); else 强制."""
-    unit = Decimal(1).scaleb(-places)
-    diff = abs(stated - true)
-    if diff <= unit / 2:
-        return None
-    return ROUNDING if diff <= unit + slack else ERROR
+    """A printed figure against one computed exactly (a table's amount): None when it is that figure
+    rounded, 尾差 within one unit of its last digit, else 强制."""
+    return _severity(judge(stated, places, Interval(true - slack, true + slack)))
+
+
+def _severity(verdict: str) -> str | None:
+    return None if verdict == AGREE else ROUNDING if verdict == ROUNDING_ONLY else ERROR
+
+
+def _printed(number: str) -> Interval:
+    """The values a number printed in the text stands for (half its last digit either way)."""
+    return Interval.printed(Decimal(number.replace(",", "")), decimals(number))
+
+
+def _range(computed: Interval, places: int) -> str:
+    return f"按印出数的舍入范围应在 {computed.shown(places)}% 之间"
 
 
 def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, Decimal]]:
@@ -142,19 +151,15 @@ def execution_comparison(ctx):
                 right = "增加" if true > 0 else "减少"
                 yield ctx.finding("", f"由执行数 {last} 到预算 {now} 是{right}，说明写“{word}”：方向词不对", where)
             places = decimals(m.group(7))
-            slack = _rate_slack(last, now, decimals(m.group(2)), now_places)
-            grade = _grade(stated * sign, true, places, slack)
+            base_i = _printed(m.group(2))
+            if base_i.low <= 0:
+                continue  # a base that may be zero as printed: no rate can be judged
+            computed = (Interval.printed(now, now_places) / base_i - Interval.exact(Decimal(1))).scaled(Decimal(100))
+            grade = _severity(judge(stated * sign, places, computed, true))
             if grade is not None:
-                yield ctx.finding("", f"增减率写“{word}{m.group(7)}%”，按 ({now} − {last}) ÷ {last} 应为 {true:.2f}%",
-                                  where, grade, expected=true.quantize(Decimal("0.01")), actual=stated * sign)
-
-
-def _rate_slack(base: Decimal, now: Decimal, base_places: int, now_places: int) -> Decimal:
-    """How far a rate may move when its two amounts are each rounded to the digits printed."""
-    if base == ZERO:
-        return ZERO
-    db, dn = Decimal(5).scaleb(-base_places - 1), Decimal(5).scaleb(-now_places - 1)
-    return (dn / abs(base) + abs(now) * db / (base * base)) * 100
+                yield ctx.finding("", f"增减率写“{word}{m.group(7)}%”，按 ({now} − {last}) ÷ {last} 应为 {true:.2f}%"
+                                  f"（{_range(computed, places)}）", where, grade,
+                                  expected=true.quantize(Decimal("0.01")), actual=stated * sign)
 
 
 _CHANGE_RATE = re.compile(r"(?:与上年(?:预算)?(?:数)?相比|比上年(?:预算)?|较上年(?:预算)?|(?:比|较)\d{4}年(?:度)?(?:预算|决算)?|"
@@ -188,10 +193,15 @@ def rate_from_change(ctx):
             true = change / base * 100
             stated = Decimal(m.group(4).replace(",", "")) * (1 if rate_up else -1)
             places = decimals(m.group(4))
-            slack = _rate_slack(base, now, max(decimals(now_m.group(1)), decimals(m.group(2))), decimals(now_m.group(1)))
-            grade = _grade(stated, true, places, slack)
+            change_i = _printed(m.group(2)).scaled(Decimal(1 if change > 0 else -1))
+            base_i = _printed(now_m.group(1)) - change_i
+            if base_i.low <= 0:
+                continue  # a base that may be zero as printed: no rate can be judged
+            computed = (change_i / base_i).scaled(Decimal(100))
+            grade = _severity(judge(stated, places, computed, true))
             if grade is not None:
-                yield ctx.finding("", f"增减率写“{m.group(3)}{m.group(4)}%”，按 {abs(change)} ÷ 上年 {base} 应为 {abs(true):.2f}%",
+                yield ctx.finding("", f"增减率写“{m.group(3)}{m.group(4)}%”，按 {abs(change)} ÷ 上年 {base} 应为 {abs(true):.2f}%"
+                                  f"（{_range(computed.scaled(Decimal(1 if change > 0 else -1)), places)}）",
                                   where, grade, expected=true.quantize(Decimal("0.01")), actual=stated)
 
 
@@ -220,17 +230,39 @@ def comparison_year(ctx):
 _SHARE = re.compile(NUMBER + r"万元[，,]占(“?[^，,。；;%“”\d]{0,12}”?[^，,。；;%\d]{0,8}?)(?:的)?" + NUMBER + r"\s*%")
 
 
-def _denominator(ctx, label: str, text: str, start: int) -> Decimal | None:
+def _cell_interval(cell) -> Interval:
+    return Interval(cell.value - cell.half_unit, cell.value + cell.half_unit)
+
+
+def _denominator(ctx, label: str, text: str, start: int) -> tuple[Decimal, Interval, object] | None:
+    """The whole a share is of, the values it stands for (a table's cell: half its last printed digit;
+    a figure of the text: half the text's), and the cell it was read from (None: the text)."""
     if "三公" in label:
         t = ctx.package.tables.get("T9")
         if t is None or "合计" not in t.columns:
             return None
         key = "三公经费小计" if "三公经费小计" in t.rows else "合计" if "合计" in t.rows else None
-        return t.value(key, "合计") if key else None
+        cell = t.cell(key, "合计") if key else None
+        if cell is None or cell.value is None:
+            return None
+        return cell.value, _cell_interval(cell), cell
     if not label.strip("的"):
         head = [m for m in re.finditer(NUMBER + r"万元[，,](?:其中|主要用于以下方面|主要用于)", text[:start])]
-        return to_wan(head[-1].group(1), "万元") if head else None
+        return (to_wan(head[-1].group(1), "万元"), _printed(head[-1].group(1)), None) if head else None
     return None
+
+
+def _part(ctx, label: str, number: str):
+    """The part a share is of, as precisely as the package prints it: the 三公 table's item cell that
+    holds the text's figure (the text may print it shorter: “110万元” for 110.00), else the text's."""
+    printed = _printed(number)
+    t = ctx.package.tables.get("T9") if "三公" in label else None
+    if t is not None:
+        for (row, column), cell in t.cells.items():
+            if column == "合计" and row not in ("合计", "三公经费小计") and cell.value is not None and \
+                    printed.low <= cell.value <= printed.high:
+                return _cell_interval(cell), cell
+    return printed, None
 
 
 @rule("BD810", "statement-shares", ERROR, "“占…的z%”应等于该项除以所占的总数")
@@ -243,22 +275,26 @@ def statement_shares(ctx):
     for row, text in _paragraphs(ctx):
         groups: dict[Decimal, list[tuple[Decimal, Decimal, int]]] = {}
         for m in _SHARE.finditer(text):
-            denominator = _denominator(ctx, m.group(2), text, m.start())
-            if not denominator:
+            found = _denominator(ctx, m.group(2), text, m.start())
+            if not found or not found[0] or found[1].low <= 0:
                 continue
+            denominator, whole, whole_cell = found
             part = Decimal(m.group(1).replace(",", ""))
+            part_i, part_cell = _part(ctx, m.group(2), m.group(1))
             stated = Decimal(m.group(3).replace(",", ""))
-            groups.setdefault(denominator, []).append((part, stated, decimals(m.group(3))))
-            wrong = _grade(stated, part / denominator * 100, decimals(m.group(3))) == ERROR
-            if wrong:
+            places = decimals(m.group(3))
+            computed = (part_i / whole).scaled(Decimal(100))
+            grade = _severity(judge(stated, places, computed, part / denominator * 100))
+            sides = [c.address for c in (part_cell, whole_cell) if c is not None]
+            groups.setdefault(denominator, []).append((part, stated, places))
+            if grade == ERROR:
                 groups[denominator].append(None)  # a share already wrong: its sum says nothing more
             true = part / denominator * 100
-            places = decimals(m.group(3))
-            grade = _grade(stated, true, places)
             if grade is not None:
                 what = m.group(2).strip("的") or "总数"
-                yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%",
-                                  [ctx.statement_cell(row)], grade, expected=true.quantize(Decimal("0.01")), actual=stated)
+                yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%"
+                                  f"（{_range(computed, places)}）", [ctx.statement_cell(row), *sides], grade,
+                                  expected=true.quantize(Decimal("0.01")), actual=stated)
         for denominator, shares in groups.items():
             yield _shares_add_up(ctx, row, denominator, shares)
 
@@ -307,9 +343,13 @@ def completion_rate(ctx):
                 yield ctx.finding("", f"{basis}为 0，不能写“完成{basis}的{m.group(6)}%”{hint}", where)
                 continue
             true = done / base * 100
-            grade = _grade(rate, true, decimals(m.group(6)))
+            places = decimals(m.group(6))
+            base_text = first if basis == m.group(1) else whole
+            computed = (_printed(spent) / _printed(base_text)).scaled(Decimal(100))
+            grade = _severity(judge(rate, places, computed, true))
             if grade is not None:
-                yield ctx.finding("", f"完成{basis}的比例写 {m.group(6)}%，按 {done} ÷ {base} 应为 {true:.2f}%", where, grade,
+                yield ctx.finding("", f"完成{basis}的比例写 {m.group(6)}%，按 {done} ÷ {base} 应为 {true:.2f}%"
+                                  f"（{_range(computed, places)}）", where, grade,
                                   expected=true.quantize(Decimal("0.01")), actual=rate)
 
 
@@ -331,10 +371,13 @@ def item_completion_rate(ctx):
                 yield ctx.finding("", f"全年预算为 0，不能写“完成全年预算数的{m.group(3)}%”", [ctx.statement_cell(row)])
                 continue
             true = done / whole * 100
-            grade = _grade(rate, true, decimals(m.group(3)))
+            places = decimals(m.group(3))
+            computed = (_printed(m.group(2)) / _printed(m.group(1))).scaled(Decimal(100))
+            grade = _severity(judge(rate, places, computed, true))
             if grade is not None:
-                yield ctx.finding("", f"完成全年预算数的比例写 {m.group(3)}%，按 {done} ÷ {whole} 应为 {true:.2f}%",
-                                  [ctx.statement_cell(row)], grade, expected=true.quantize(Decimal("0.01")), actual=rate)
+                yield ctx.finding("", f"完成全年预算数的比例写 {m.group(3)}%，按 {done} ÷ {whole} 应为 {true:.2f}%"
+                                  f"（{_range(computed, places)}）", [ctx.statement_cell(row)], grade,
+                                  expected=true.quantize(Decimal("0.01")), actual=rate)
 
 
 TEMPLATE_PHRASES = ("仍保留该表格式", "并在本表下方作下述说明", "按上述格式依次说明", "（此处填写", "(此处填写", "请填写",
