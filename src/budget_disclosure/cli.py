@@ -272,13 +272,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             bar.step(f"{outcome.path.name}｜通过 {counts['通过']}  不通过 {counts['不通过']}  "
                      f"无法完整校验 {counts['无法完整校验']}  无法校验 {counts['无法校验']}")
 
-        result = check_many(files, options, 1 if writes else jobs, lambda p: _open_book(p, for_reading_only=not writes),
-                            done)
+        # checked by the fast reader even when flags are written (it reads what openpyxl reads: tested), so
+        # the workbook is loaded whole only once, by the flagging
+        result = check_many(files, options, jobs, lambda p: _open_book(p, for_reading_only=True), done)
     pairs = split_packages(result.outcomes) if not result.interrupted else ()
     if pairs:  # a 说明 and its tables in two PDFs: checked again, as one package
         options = replace(options, companions=pairs)
-        again = check_many([tables for tables, _ in pairs], options, 1 if writes else jobs,
-                           lambda p: _open_book(p, for_reading_only=not writes), lambda o, c: None)
+        again = check_many([tables for tables, _ in pairs], options, jobs,
+                           lambda p: _open_book(p, for_reading_only=True), lambda o, c: None)
         joined = {o.path: o for o in again.outcomes}
         texts = {text for _, text in pairs}
         result.outcomes = [joined.get(o.path, o) for o in result.outcomes if o.path not in texts]
@@ -610,7 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]）")
     p.add_argument("--statement", metavar="情况说明.docx", help="手工修改过的情况说明 .docx：按工作簿中的公开表核对其中的数字和文字")
     p.add_argument("--profile", metavar="格式", help="按指定格式读取（默认按表标题和表头自动识别）；可用的格式见 budget-disclosure profiles")
-    p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认：本机的处理器核数；标记时为 1）")
+    p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认：本机的处理器核数）")
     p.add_argument("--summary", metavar="汇总.xlsx",
                    help="写出审核汇总：每个公开包一行、全部问题清单、按规则统计（含条形图），并写出同名 .csv")
     p.add_argument("--units", metavar="名录.xlsx",

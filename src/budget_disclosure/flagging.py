@@ -79,9 +79,14 @@ def _onto_anchors(port: WorkbookPort, per_cell: dict, sheets: set[str]) -> dict:
         if sheet in sheets:
             by_sheet[sheet].append((row, col))
     moved: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    seen: dict[tuple[str, int, int], set[int]] = defaultdict(set)  # ids of the findings each anchor holds
     for sheet, cells in by_sheet.items():
         for (row, col), (r, c) in zip(cells, port.anchors(sheet, cells)):
-            moved[(sheet, r, c)].extend(f for f in per_cell[(sheet, row, col)] if f not in moved[(sheet, r, c)])
+            key = (sheet, r, c)
+            for f in per_cell[(sheet, row, col)]:
+                if id(f) not in seen[key]:
+                    seen[key].add(id(f))
+                    moved[key].append(f)
     for key, findings in per_cell.items():  # cells outside the workbook (a .docx) stay as they were
         if key[0] not in sheets:
             moved[key] = findings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from pathlib import Path
 from typing import Sequence
 
@@ -224,11 +226,23 @@ class OpenpyxlBook:
         return True
 
     def anchors(self, sheet: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Linear in cells and merges: the merges indexed by the rows they cover (a table of 20,000 rows
+        each with a merged label must not make every cell scan every merge)."""
         ws = self.wb[sheet]
-        merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+        by_row: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # row → (r1, c1, c2)
+        tall: list[tuple[int, int, int, int]] = []  # merges over very many rows, looked at for every cell
+        for r in ws.merged_cells.ranges:
+            if r.max_row - r.min_row > 200:
+                tall.append((r.min_row, r.min_col, r.max_row, r.max_col))
+                continue
+            for row in range(r.min_row, r.max_row + 1):
+                by_row[row].append((r.min_row, r.min_col, r.max_col))
         out = []
         for row, col in cells:
-            out.append(next(((r1, c1) for r1, c1, r2, c2 in merged if r1 <= row <= r2 and c1 <= col <= c2), (row, col)))
+            found = next(((r1, c1) for r1, c1, c2 in by_row.get(row, ()) if c1 <= col <= c2), None)
+            if found is None:
+                found = next(((r1, c1) for r1, c1, r2, c2 in tall if r1 <= row <= r2 and c1 <= col <= c2), (row, col))
+            out.append(found)
         return out
 
     def set_links(self, sheet: str, links: Sequence[tuple[int, int, str]]) -> None:
