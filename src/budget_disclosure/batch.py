@@ -90,9 +90,9 @@ def check_one(path: Path, options: CheckOptions, opener: Callable[[Path], object
 
 def _worker(args) -> Outcome:
     path, options = args
-    from budget_disclosure.cli import _open_book
+    from budget_disclosure.xlio.open import open_book
 
-    return check_one(path, options, lambda p: _open_book(p, for_reading_only=True))
+    return check_one(path, options, lambda p: open_book(p, for_reading_only=True))
 
 
 def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_done: Callable[[Outcome, Counter], None]

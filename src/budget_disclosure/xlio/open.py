@@ -1,0 +1,70 @@
+"""Which adapter reads (or writes) a file: PDFs through PdfBook, an old .xls or a values-only read
+through calamine, a partial write through SplitBook, a whole workbook through openpyxl — each file
+inspected first (kind, bomb, damage). The one place that chooses; callers get a port."""
+
+from __future__ import annotations
+
+WRITES = "生成、标记、清除或导出"
+
+
+class Unusable(Exception):
+    """The file cannot be opened as asked; the message says why, in Chinese, naming the file."""
+
+
+def open_book(path, for_reading_only: bool = False, writes=None):
+    """The workbook, inspected first (kind, bomb, damage). An old .xls can be checked (read with
+    calamine) but not written: saying so is better than converting behind the user's back.
+    ``writes``: which sheets the operation writes — the others are read fast and carried unchanged.
+    A pair of paths is a package published in two PDFs (说明, 公开表)."""
+    from budget_disclosure.xlio.archive import WorkbookRejected, kind
+
+    if isinstance(path, tuple):
+        from budget_disclosure.xlio.pdf_book import PdfBook
+        from budget_disclosure.xlio.pdf_extract import PdfRejected
+
+        try:
+            return PdfBook(list(path))
+        except PdfRejected as exc:
+            raise Unusable(str(exc)) from exc
+
+    if not path.exists():
+        raise Unusable(f"找不到文件：{path}")
+    if path.is_dir():
+        raise Unusable(f"{path} 是文件夹，不是工作簿")
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        if not for_reading_only:
+            raise Unusable(f"{path}：PDF 只能校验（可用 --annotate 写出带批注的副本），不能{WRITES}")
+        from budget_disclosure.xlio.pdf_book import PdfBook
+        from budget_disclosure.xlio.pdf_extract import PdfRejected
+
+        try:
+            return PdfBook([path])
+        except PdfRejected as exc:
+            raise Unusable(str(exc)) from exc
+    if suffix not in (".xlsx", ".xlsm", ".xls"):
+        raise Unusable(f"{path}：只支持 .xlsx / .xlsm 工作簿和 .pdf（旧版 .xls 只能校验）")
+    try:
+        if suffix == ".xls" or kind(path) == "xls":
+            if not for_reading_only:
+                raise Unusable(f"{path}：旧版 .xls 工作簿只能校验，不能{WRITES}；请在 Excel 中另存为 .xlsx 后再操作")
+            from budget_disclosure.xlio.calamine_port import CalamineBook
+
+            return CalamineBook(path)
+        if for_reading_only:  # values only: python-calamine reads them several times faster than openpyxl
+            from budget_disclosure.xlio.calamine_port import CalamineBook
+
+            book = CalamineBook.fast(path)
+            if book is not None:
+                return book
+        if writes is not None:
+            from budget_disclosure.xlio.split_book import SplitBook
+
+            return SplitBook.open_for_writing(path, writes)
+        from budget_disclosure.xlio.openpyxl_port import OpenpyxlBook  # imported only when needed: it is slow
+
+        return OpenpyxlBook.open(path)
+    except WorkbookRejected as exc:
+        raise Unusable(str(exc)) from exc
+    except OSError as exc:
+        raise Unusable(f"{path}：无法读取文件（{exc.strerror or exc}）") from exc
