@@ -148,3 +148,19 @@ def test_a_choice_left_from_the_template_is_a_hint_at_its_sentence():
     text = re.sub(r"\s+", "", _pdftotext(UNLABELLED / "01_js-renda-2018-budget-dept.pdf"))
     assert len(hints) <= text.count("增加（减少）")
     assert all(f.places for f in hints)  # on the page that prints it
+
+
+def test_a_text_figure_wrong_against_a_table_names_both_readings_on_their_pages():
+    """The 强制 contract: a text figure compared with the tables names the table cells it was compared with
+    (as 相关, located on their page), besides the sentence — and the message gives the rounding interval."""
+    path = UNLABELLED / "09_js-jianchayuan-2017-budget-dept.pdf"
+    book = PdfBook([path])
+    report = check_book(book)
+    shares = [f for f in report.findings if f.rule == "BD810" and f.severity == "强制"]
+    assert len(shares) == 3
+    for f in shares:
+        assert len(f.compared) == 2 and all(f.places.get(c) for c in f.compared)
+        printed = {book.read_block(c.sheet, c.row, c.col, c.row, c.col)[0][0] for c in f.compared}
+        assert "584.35" in printed and "舍入范围" in f.message
+    amounts = [f for f in report.findings if f.rule == "BD801" and f.severity == "强制"]
+    assert amounts and all(f.compared and f.places.get(f.compared[0]) for f in amounts)

@@ -31,6 +31,9 @@ class Finding:
     # Where each cell is printed, when the package was read from a PDF: {cell: [(file, page, bbox)]}
     places: dict[Address, list] = field(default_factory=dict)
     where: dict[Address, str] = field(default_factory=dict)  # each cell said as a reader finds it on the page
+    # The other reading a text figure was compared with (the table cells it restates): named as 相关 and
+    # located, never a suspect — the text restates the table, not the reverse
+    compared: list[Address] = field(default_factory=list)
 
     @property
     def marked(self) -> Address | None:
@@ -38,7 +41,7 @@ class Finding:
 
     @property
     def related(self) -> list[Address]:
-        return [c for c in self.cells if c != self.marked]
+        return [c for c in self.cells if c != self.marked] + [c for c in self.compared if c not in self.cells]
 
     @property
     def sheet(self) -> str:

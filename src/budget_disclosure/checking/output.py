@@ -129,6 +129,15 @@ def rules_markdown() -> str:
            f"{ROUNDING} (info: a difference within the rounding of the printed figures).", "",
            "A printed total T of n printed items with |T − Σ| ≤ 0.005 × (number of non-blank printed cells involved) "
            "万元 is 尾差; a larger difference is an error. Blank cells are exact zeros.", "",
+           f"**The {ERROR} contract.** A {ERROR} finding is two independent readings that disagree beyond rounding, "
+           "both named: the cells (or the sentence and the table cells it restates, listed as 相关 and located on "
+           "their page in a PDF) and the figures as printed. A rate, share, completion rate or change recomputed from "
+           "printed figures is judged against the interval their rounding allows (engine/intervals.py) and the "
+           f"message states that interval; what only rounding separates is {ROUNDING}. A figure whose table, column "
+           "or line was not read — or whose table was recognised but not placed — is not checked and is counted in "
+           f"the coverage, never taken as zero. The other {ERROR} rules state a required element verifiably absent or "
+           "unreadable (a table, its 空表 note, a number that is not a number, a template instruction printed); "
+           f"anything less certain is {WARNING}.", "",
            "Sources cited as 依据 (all public): 《中华人民共和国预算法》第十四条 (budgets, their explanations and "
            "the 三公 spending are published); 《地方预决算公开操作规程》 (财政部 财预〔2016〕143号: the tables, "
            "空表 notes, the 情况说明 and its explanation of changes, 项/款 level of detail); 财政部《政府收支分类科目》 "

@@ -34,7 +34,7 @@ class Locator:
     def locate(self, finding: Finding) -> None:
         """Fill the finding's places and words for each of its cells."""
         hint = next(iter(_QUOTED.findall(finding.message)), "")
-        for address in finding.cells:
+        for address in [*finding.cells, *finding.compared]:
             places = self.port.place(address, hint if address.sheet in self.text_sheets else "")
             if places:
                 finding.places[address] = [(p.file, p.page, p.box.rounded()) for p in places]

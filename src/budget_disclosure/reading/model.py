@@ -32,6 +32,19 @@ class Address:
         return f"{self.sheet}!{self.a1}"
 
 
+class Sourced(Decimal):
+    """A figure as read, remembering the cell it was read from, so that a rule comparing the text with
+    it can name that cell (arithmetic on it gives plain Decimals)."""
+
+    def __new__(cls, value: Decimal, address: Address | None = None):
+        figure = super().__new__(cls, value)
+        figure.address = address
+        return figure
+
+    def __reduce__(self):  # to a worker process and back: the figure and its cell
+        return Sourced, (str(self), self.address)
+
+
 @dataclass(frozen=True)
 class ReadCell:
     value: Decimal | None  # in 万元 (after unit scaling); None when blank

@@ -18,7 +18,7 @@ from budget_disclosure.engine.comparison import (
 )
 from budget_disclosure.engine.intervals import DISAGREE, Interval, judge
 from budget_disclosure.engine.money import ZERO
-from budget_disclosure.reading.model import Address
+from budget_disclosure.reading.model import Address, Sourced
 
 SHEET = "@情况说明"
 
@@ -59,8 +59,12 @@ def _paragraphs(ctx) -> list[tuple[int, str]]:
 
 def _compare(ctx, row: int, stated: Decimal, expected: Decimal, what: str, printed: int = 2):
     difference = stated - expected
-    return ctx.verdict("", difference, printed, f"情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，"
-                       f"差 {difference:.2f} 万元", [_where(ctx, row)], expected=expected, actual=stated)
+    finding = ctx.verdict("", difference, printed, f"情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，"
+                          f"差 {difference:.2f} 万元", [_where(ctx, row)], expected=expected, actual=stated)
+    source = getattr(expected, "address", None)  # the table cell the figure was read from (reading.model.Sourced)
+    if finding is not None and source is not None:
+        finding.compared.append(source)
+    return finding
 
 
 @rule("BD801", "statement-amounts-match-tables", ERROR, "情况说明中的金额应与公开表一致",
@@ -93,7 +97,8 @@ def family_facts(ctx) -> list[tuple[str, Decimal]]:
         t = ctx.package.tables.get(pattern.table)
         if t is None or ctx.missing((pattern.table, pattern.row, pattern.column)) is not None:
             continue
-        value = t.value(pattern.row, pattern.column).quantize(Decimal("0.01"))
+        cell = t.cell(pattern.row, pattern.column)
+        value = Sourced(t.value(pattern.row, pattern.column).quantize(Decimal("0.01")), cell.address if cell else None)
         out += [(mask_quoted(label), value) for label in labels]
     return out
 

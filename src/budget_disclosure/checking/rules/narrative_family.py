@@ -53,7 +53,7 @@ def _range(computed: Interval, places: int) -> str:
     return f"按印出数的舍入范围应在 {computed.shown(places)}% 之间"
 
 
-def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, Decimal]]:
+def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, Decimal, object]]:
     """Every amount the tables print for a 科目: each 功能分类 table's 合计 of it — all funds (支出总表),
     财政拨款, 一般公共预算 — and a 类's line in the 收支总表 and 财政拨款收支总表 (the text may give any of
     these scopes; a figure is wrong only when it is none of them)."""
@@ -64,13 +64,13 @@ def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, De
             continue
         column = "合计" if "合计" in t.columns else next(iter(sorted(t.columns & set(t.spec.names) - {t.spec.names[0],
                                                                                            t.spec.names[1]})), None)
-        if column is not None and t.cell(code, column) is not None:
-            out.append((t.spec.title, t.value(code, column)))
+        if column is not None and (cell := t.cell(code, column)) is not None:
+            out.append((t.spec.title, t.value(code, column), cell.address))
     if not economic and len(code) == 3:
         for key, column in (("T1", "支出预算数"), ("T4", "支出合计")):
             t = ctx.package.tables.get(key)
-            if t is not None and code in t.rows and t.cell(code, column) is not None:
-                out.append((t.spec.title, t.value(code, column)))
+            if t is not None and code in t.rows and (cell := t.cell(code, column)) is not None:
+                out.append((t.spec.title, t.value(code, column), cell.address))
     return out
 
 
@@ -106,13 +106,15 @@ def statement_subjects(ctx):
             amounts = _table_amounts(ctx, subject.code, subject.economic)
             if not amounts:
                 continue
-            grades = [_grade(stated, rounded(v, places), places) for _, v in amounts]
+            grades = [_grade(stated, rounded(v, places), places) for _, v, _ in amounts]
             if None in grades:
                 continue
             severity = ROUNDING if ROUNDING in grades else ERROR
-            shown = "；".join(f"{title} {v:,.2f}" for title, v in amounts)
-            yield ctx.finding("", f"“{subject.text}”写 {m.group(1)}万元，表中 {subject.code} 为 {shown}",
-                              [ctx.statement_cell(row)], severity, expected=amounts[0][1], actual=stated)
+            shown = "；".join(f"{title} {v:,.2f}" for title, v, _ in amounts)
+            finding = ctx.finding("", f"“{subject.text}”写 {m.group(1)}万元，表中 {subject.code} 为 {shown}",
+                                  [ctx.statement_cell(row)], severity, expected=amounts[0][1], actual=stated)
+            finding.compared = [address for _, _, address in amounts]
+            yield finding
 
 
 _EXECUTION = re.compile(r"(\d{4})年(?:当年)?预算执行数为" + NUMBER + r"万元[，,](\d{4})年预算安排" + NUMBER +
@@ -285,16 +287,18 @@ def statement_shares(ctx):
             places = decimals(m.group(3))
             computed = (part_i / whole).scaled(Decimal(100))
             grade = _severity(judge(stated, places, computed, part / denominator * 100))
-            sides = [c.address for c in (part_cell, whole_cell) if c is not None]
+            compared = [c.address for c in (part_cell, whole_cell) if c is not None]
             groups.setdefault(denominator, []).append((part, stated, places))
             if grade == ERROR:
                 groups[denominator].append(None)  # a share already wrong: its sum says nothing more
             true = part / denominator * 100
             if grade is not None:
                 what = m.group(2).strip("的") or "总数"
-                yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%"
-                                  f"（{_range(computed, places)}）", [ctx.statement_cell(row), *sides], grade,
-                                  expected=true.quantize(Decimal("0.01")), actual=stated)
+                finding = ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%"
+                                      f"（{_range(computed, places)}）", [ctx.statement_cell(row)], grade,
+                                      expected=true.quantize(Decimal("0.01")), actual=stated)
+                finding.compared = compared
+                yield finding
         for denominator, shares in groups.items():
             yield _shares_add_up(ctx, row, denominator, shares)
 
