@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from budget_disclosure.layout.lines import vocabulary
+from budget_disclosure.layout.profile_schema import validate
 from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TABLE_BY_KEY, TEXT, Column, TableSpec
 from budget_disclosure.reading.labels import HEADER_ALIASES, fold, fold_label
 
@@ -189,6 +190,7 @@ def _identity(raw: dict) -> Identity:
 def _load(name: str) -> Profile:
     with resources.files("budget_disclosure.layout").joinpath(f"profiles/{name}.toml").open("rb") as f:
         raw = tomllib.load(f)
+    validate(raw, f"layout/profiles/{name}.toml")  # a misspelt key is an error, never silently dropped
     if raw.get("builtin"):
         tables = {}
         for key, spec in TABLE_BY_KEY.items():
