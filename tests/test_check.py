@@ -255,3 +255,19 @@ def test_a_stray_far_away_cell_is_named_and_not_read(filled_copy, capsys):
     assert any(n.startswith("预算明细!A1048576：") for n in report.notes)
     assert main(["fill", str(filled_copy)]) == 0
     assert "预算明细!A1048576：远离表格内容的单元格（“y”），未读取" in capsys.readouterr().err
+
+
+def test_one_leaf_amount_printed_differently_in_two_tables_is_an_error_a_total_s_drift_is_not(filled_path, reference):
+    """A 项 figure is a rounding of one amount wherever it is printed: 1291.00 in 表3 and 1291.01 in 表5 cannot
+    both be right (强制, both cells named) — while 表5's row 合计 against its edited 基本支出 stays 尾差."""
+    from budget_disclosure.checking.registry import Edit
+
+    _, clean = reference
+    book = OpenpyxlBook.open(filled_path)
+    changed = apply_edit(book.wb, clean.package, Edit("T5", "2010101", "基本支出", "0.01"), {})
+    report = check_book(book, select=("BD218", "BD112"))
+    same = [f for f in report.findings if f.rule == "BD218"]
+    assert same and all(f.severity == ERROR for f in same), [(f.rule, f.severity, f.message) for f in report.findings]
+    assert set(changed) <= {a for f in same for a in f.cells} and "应当相同" in same[0].message
+    row_sum = [f for f in report.findings if f.rule == "BD112" and "2010101" in f.message]
+    assert row_sum and all(f.severity == ROUNDING for f in row_sum)

@@ -252,6 +252,9 @@ class CheckContext:
         if difference == ZERO:
             return None
         printed = sum(1 for r in [total, *parts] if not self.is_blank(r))
+        shown_parts = [p for p in parts if not self.is_blank(p)]
+        if len(shown_parts) == 1 and self._leaf(total) and self._leaf(shown_parts[0]):
+            return self._same_amount(total, shown_parts[0], what)  # one amount printed twice, however it is summed
         tolerance = self.half_units([total, *parts])
         rounding = abs(difference) <= tolerance
         described = "、".join(self._part_name(total, p) for p in parts[:6]) + ("等" if len(parts) > 6 else "")
@@ -285,6 +288,30 @@ class CheckContext:
 
     def equal(self, left: Ref, right: Ref, what: str = "") -> Finding | None:
         return self.sum_check(left, [right], what or f"{self.describe(left)}应等于{self.describe(right)}")
+
+    def _same_amount(self, left: Ref, right: Ref, what: str) -> Finding | None:
+        """One amount printed in two places as leaf figures (a 项 — or an economic 款 — in a column that
+        sums no other column): each is a rounding of that one amount, so they must print alike; only the
+        coarser's own half unit is allowed (万元 against 元), and 0.01 万元 apart is an error, not 尾差.
+        Totals may differ by their parts' rounding (a total summed from rounded items): sum_check."""
+        a, b = self.value(left), self.value(right)
+        allowed = max(self.half_units([left]), self.half_units([right]))
+        if abs(a - b) <= allowed:
+            return None
+        show = self._shown(left[0])
+        subject = what or f"{self.describe(left)}应等于{self.describe(right)}"
+        return self.finding(left[0], f"{subject}：同一金额在两处印作 {show(a)} 和 {show(b)}，差 {show(a - b)}"
+                            f"（都是同一金额的舍入，应当相同；舍入范围 ±{show(allowed)}）",
+                            [self.address(left), self.address(right)], expected=b, actual=a, difference=a - b,
+                            detail_note=self._exact_note(left, [right], False))
+
+    def _leaf(self, ref: Ref) -> bool:
+        key, row, column = ref
+        t = self.package.tables.get(key)
+        if t is None or t.spec.kind not in CODED_KINDS or not row.isdigit():
+            return False
+        leaf = 5 if t.spec.hierarchy == "economic" else 7
+        return len(row) == leaf and column not in ("合计", "小计", "总计") and not column.endswith("合计")
 
     def balance(self, left: list[Ref], right: list[Ref], what: str) -> Finding | None:
         """Σ left = Σ right (年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余), rounding-aware."""
