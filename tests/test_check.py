@@ -271,3 +271,17 @@ def test_one_leaf_amount_printed_differently_in_two_tables_is_an_error_a_total_s
     assert set(changed) <= {a for f in same for a in f.cells} and "应当相同" in same[0].message
     row_sum = [f for f in report.findings if f.rule == "BD112" and "2010101" in f.message]
     assert row_sum and all(f.severity == ROUNDING for f in row_sum)
+
+
+def test_rows_a_table_does_not_know_are_said_once_per_table_with_their_range(filled_path, tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(filled_path)
+    ws = wb["表1 收支总表"]
+    for r in range(6, 11):
+        ws.cell(r, 2).value = f"未知收入项目{r}"
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    found = [f for f in check_book(OpenpyxlBook.open(path), select=("BD506",)).findings if f.table == "T1"]
+    assert len(found) == 1 and "有 5 行无法识别" in found[0].message and "B6～B10" in found[0].message, \
+        [f.message for f in found]

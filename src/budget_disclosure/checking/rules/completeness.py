@@ -95,11 +95,20 @@ def amount_not_a_number(ctx):
       breaks=[Edit("T9", "公务接待费", "项目", value="三、接待费用")])
 def unrecognised_row(ctx):
     """依据：固定行表（收支总表、财政拨款收支总表、三公表）的行项目应与表式一致；无法识别的行不能参与核对。
-    失败示例：三公表“三、公务接待费”写成“三、接待费用”。
+    失败示例：三公表“三、公务接待费”写成“三、接待费用”。一张表有三行以上无法识别时，合为一条，写明行的范围。
     通过示例：行名与表式一致（序号前缀、空格、全半角不影响识别）。"""
     for t in ctx.package.tables.values():
-        for label, address in t.unmatched_labels:
-            yield ctx.finding(t.key, f"无法识别的行“{label}”，未参与核对", [address])
+        labels = t.unmatched_labels
+        if len(labels) <= 3:
+            for label, address in labels:
+                yield ctx.finding(t.key, f"无法识别的行“{label}”，未参与核对", [address])
+            continue
+        # a table whose rows were not understood: said once, with the rows as a range
+        first, last = labels[0][1], labels[-1][1]
+        shown = "、".join(f"“{label}”" for label, _ in labels[:3])
+        span = f"{first}～{last.a1}" if first.sheet == last.sheet else f"{first}～{last}"
+        yield ctx.finding(t.key, f"{t.spec.title}有 {len(labels)} 行无法识别（{span}，如{shown}），未参与核对",
+                          [first])
 
 
 @rule("BD507", "columns-not-found", WARNING, "找不到的列（不参与核对）")
