@@ -285,3 +285,12 @@ def test_rows_a_table_does_not_know_are_said_once_per_table_with_their_range(fil
     found = [f for f in check_book(OpenpyxlBook.open(path), select=("BD506",)).findings if f.table == "T1"]
     assert len(found) == 1 and "有 5 行无法识别" in found[0].message and "B6～B10" in found[0].message, \
         [f.message for f in found]
+
+
+def test_a_workbook_never_generated_is_told_to_generate_not_given_nine_tables_of_errors(example_path):
+    report = check_book(OpenpyxlBook.open(example_path))
+    errors = [f for f in report.findings if f.severity == ERROR]
+    assert len(errors) == 1 and errors[0].rule == "BD601" and "请先运行“生成报表”" in errors[0].message
+    assert any("表格尚未生成" in n for n in report.notes)
+    assert {f.rule for f in report.findings} <= {"BD601", "BD703", "BD704", "BD705", "BD706", "BD707", "BD708",
+                                                 "BD710", "BD711"}

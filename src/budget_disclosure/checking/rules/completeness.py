@@ -34,6 +34,8 @@ def empty_table_note(ctx):
     for t in ctx.package.tables.values():
         if not t.placed:
             continue  # its figures were not read: neither empty nor full as far as the check knows
+        if t.is_empty() and any(key[0] == t.key and v for key, v in ctx.exact.items()):
+            continue  # the 预算明细 has its amounts: not generated yet (BD601 says so), no 空表 note wanted
         says_empty = t.says_none or any(w in t.note for w in ctx.profile.empty_wordings if w != "无") or (
             "无" in t.note and "表" in t.note) or bool(_SAYS_NONE.search(t.note))
         if ctx.profile.zero_total_states_empty and any(c.value == 0 for (row, _), c in t.cells.items() if row == ""):
