@@ -294,3 +294,18 @@ def test_a_workbook_never_generated_is_told_to_generate_not_given_nine_tables_of
     assert any("表格尚未生成" in n for n in report.notes)
     assert {f.rule for f in report.findings} <= {"BD601", "BD703", "BD704", "BD705", "BD706", "BD707", "BD708",
                                                  "BD710", "BD711"}
+
+
+def test_after_one_typo_the_cause_comes_first_and_each_finding_quotes_the_suspect_s_figure(filled_path, tmp_path):
+    """表3 F10 226.09 → 262.09: BD601 (the 预算明细 proves it) first; the identities it broke, marked on F10,
+    say what F10 prints besides their own totals' figures."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(filled_path)
+    wb["表3 支出总表"]["F10"].value = 262.09
+    path = tmp_path / "typo.xlsx"
+    wb.save(path)
+    errors = [f for f in check_book(OpenpyxlBook.open(path)).findings if f.severity == ERROR]
+    assert errors[0].rule == "BD601" and all(f.marked.a1 == "F10" for f in errors)
+    for f in errors[1:]:
+        assert "262.09" in f.message, f.message

@@ -56,5 +56,7 @@ class Finding:
         return self.severity == ERROR and not self.acknowledged
 
     def sort_key(self) -> tuple:
-        return (self.table or "T0", SEVERITY_ORDER[self.severity], self.cells[0] if self.cells else Address("", 0, 0),
-                self.rule)
+        """By table and severity; findings that point at one suspect cell together, the cause first (the
+        预算明细 proving the cell wrong, BD601), then the identities it broke."""
+        anchor = self.suspect or (self.cells[0] if self.cells else Address("", 0, 0))
+        return (self.table or "T0", SEVERITY_ORDER[self.severity], anchor, self.rule != "BD601", self.rule)

@@ -11,7 +11,7 @@ from budget_disclosure.checking.context import CheckContext, Ref
 from budget_disclosure.checking.coverage import Coverage, build as build_coverage
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
 from budget_disclosure.checking.registry import selected
-from budget_disclosure.checking.suspects import assign_suspects
+from budget_disclosure.checking.suspects import assign_suspects, say_suspect_figures
 from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
@@ -123,6 +123,12 @@ def _apply_acknowledgements(findings: list[Finding], acks: list[tuple[str, str, 
             places = {str(a).upper() for a in f.cells} | {a.a1.upper() for a in f.cells}
             if not target or normalize_name(target) in {normalize_name(p) for p in places}:
                 f.acknowledged = reason
+
+
+def _printed_texts(package: ReadPackage):
+    """The figure each read cell prints, by its address (as the sheet shows it)."""
+    texts = {c.address: c.text for t in package.tables.values() for c in t.cells.values() if c.value is not None}
+    return texts.get
 
 
 def _without_unread(package: ReadPackage, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
@@ -248,6 +254,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     findings, unread_notes = _without_unread(package, findings)
     _apply_acknowledgements(findings, _acknowledgements(port))
     assign_suspects(findings)
+    say_suspect_figures(findings, _printed_texts(package))
     if hasattr(port, "place"):  # a PDF: each cell said by page and what is printed there
         from budget_disclosure.checking.places import Locator
         from budget_disclosure.layout.families import profile

@@ -60,3 +60,14 @@ def assign_suspects(findings: list[Finding]) -> None:
         suspect = _suspect(group)
         for f in group:
             f.suspect = suspect if suspect in f.cells else None
+
+
+def say_suspect_figures(findings: list[Finding], printed) -> None:
+    """A finding marked on its suspect, whose figures are those of the identity it broke (a total, a
+    row sum), also says what the suspect cell prints: the note on that cell then quotes its own figure.
+    ``printed``: the text a cell prints, or None."""
+    for f in findings:
+        if f.suspect is not None and f.cells and f.suspect != f.cells[0] and f.rule != DETAIL_RULE:
+            text = printed(f.suspect)
+            if text is not None:
+                f.message += f"；疑似出错的是其中的 {f.suspect.a1}（印为 {text}）"
