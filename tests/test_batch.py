@@ -54,14 +54,16 @@ def test_folder_batch_with_jobs_writes_the_summary_with_one_row_per_package(fold
     rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 7 and {Path(r[0]).name: r[5] for r in rows} == outcomes
     by_name = {Path(r[0]).name: r for r in rows}
-    assert by_name["a_本级.xlsx"][1] == "101" and by_name["sh01.xlsx"][4] == "shanghai"
+    assert by_name["a_本级.xlsx"][1] == "101" and by_name["sh01.xlsx"][4].startswith("上海")  # the family's own name
     assert by_name["sh01.xlsx"][6] == 1 and by_name["sh01.xlsx"][9] == by_name["sh01.xlsx"][10] > 100  # 强制, coverage
     assert "BD807" in by_name["sh01.xlsx"][11]
     assert wb["汇总"].freeze_panes == "A2" and wb["问题清单"].auto_filter.ref.startswith("A1")
     findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert sorted(Path(f[0]).name for f in findings if f[2] == "BD807") == ["sh01.xlsx", "sh06.xlsx"]
-    rules = {r[0]: r for r in wb["按规则"].iter_rows(min_row=2, values_only=True)}
-    assert rules["BD502"][3] == 1 and rules["BD809"][4] == 5 and wb["按规则"]._charts
+    rules = {(r[0], r[2]): r for r in wb["按规则"].iter_rows(min_row=2, values_only=True)}
+    assert rules[("BD502", "强制")][3] == 1 and rules[("BD809", "强制")][4] == 5 and wb["按规则"]._charts
+    # severities as found: the 尾差 of an identity rule are counted as 尾差, not under the rule's 强制
+    assert ("BD107", "尾差") in rules and all(sev in ("强制", "提示", "尾差") for _, sev in rules)
     # the same unit code twice is said, once, in the second package
     assert [Path(f[0]).name for f in findings if f[2] == "BD902"] == ["b_本级（重复）.xlsx"]
     with open(summary.with_suffix(".csv"), encoding="utf-8-sig") as f:

@@ -83,3 +83,28 @@ def test_a_closed_output_stops_the_command_quietly(monkeypatch, tmp_path):
 
     monkeypatch.setattr(sys, "stdout", GoneReader())
     assert main(["rules"]) == 0  # no exception escapes
+
+
+def test_quiet_before_the_command_too(filled_copy, capsys):
+    assert main(["-q", "check", str(filled_copy)]) == 0
+    assert capsys.readouterr().out.count("\n") == 1  # the verdict line only
+
+
+def test_in_place_with_an_output_file_is_refused(filled_copy, tmp_path, capsys):
+    assert main(["check", str(filled_copy), "--in-place", "-o", str(tmp_path / "w.xlsx")]) == 2
+    assert "--in-place" in capsys.readouterr().err and not (tmp_path / "w.xlsx").exists()
+
+
+def test_clear_on_a_workbook_never_flagged_says_so_and_leaves_it(filled_copy, capsys):
+    before = filled_copy.read_bytes()
+    assert main(["clear", str(filled_copy)]) == 0
+    assert "没有校验标记" in capsys.readouterr().out and filled_copy.read_bytes() == before
+
+
+def test_template_writes_the_file_it_is_told_to(tmp_path, monkeypatch, capsys):
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "-o", "我的模板.xlsx"]) == 0
+    assert (tmp_path / "我的模板.xlsx").exists() and not (tmp_path / "workbook_templates").exists()
+    assert "表3 支出总表" in load_workbook(tmp_path / "我的模板.xlsx").sheetnames

@@ -190,6 +190,16 @@ def _name(report) -> str:
     return max(set(names), key=names.count) if names else ""
 
 
+def _family(name: str) -> str:
+    """The layout family as a reviewer reads it: its Chinese title."""
+    from budget_disclosure.layout.families import profile
+
+    try:
+        return profile(name).title
+    except KeyError:
+        return name
+
+
 def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict]]:
     """(one row per package, every finding, one row per rule broken)."""
     from budget_disclosure.checking.output import _title
@@ -208,7 +218,7 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
         coverage = r.coverage
         link = str(o.flagged) if o.flagged else ""
         packages.append({
-            "path": path, "code": _code(r), "unit": _name(r), "year": r.year, "profile": r.package.profile,
+            "path": path, "code": _code(r), "unit": _name(r), "year": r.year, "profile": _family(r.package.profile),
             "outcome": r.outcome, "errors": r.count(ERROR), "warnings": r.count(WARNING), "rounding": r.count(ROUNDING),
             "checked": coverage.evaluated if coverage else None, "total": coverage.total if coverage else None,
             "first": "；".join(firsts), "flagged": link,
@@ -220,11 +230,11 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
                              # a PDF's cell said by its page and what is printed there
                              "cell": (f.where.get(f.marked) or str(f.marked)) if f.cells else "",
                              "message": f.message, "acknowledged": f.acknowledged or "", "link": target})
-            broken.setdefault(f.rule, set()).add(path)
-            counted[f.rule] += 1
+            broken.setdefault((f.rule, f.severity), set()).add(path)  # severities as found: 尾差 are no 强制
+            counted[(f.rule, f.severity)] += 1
     for path, why in result.skipped:
         packages.append({"path": str(path), "outcome": "未校验", "first": f"已跳过：{why}"})
-    rules = [{"rule": code, "title": RULES[code].title if code in RULES else code,
-              "severity": RULES[code].severity if code in RULES else "", "packages": len(paths), "findings": counted[code]}
-             for code, paths in sorted(broken.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    rules = [{"rule": code, "title": RULES[code].title if code in RULES else code, "severity": severity,
+              "packages": len(paths), "findings": counted[(code, severity)]}
+             for (code, severity), paths in sorted(broken.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     return packages, findings, rules

@@ -203,6 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = found.files
     if args.output and len(files) > 1:
         raise UsageError("-o 只能用于单个文件；多个文件请用 --flag（写出“原名.校验.xlsx”）或 --in-place")
+    if args.output and args.in_place:
+        raise UsageError("--in-place（在原文件标记）与 -o（写到另一个文件）不能同用")
     if args.output and not (args.flag or args.annotate):
         raise UsageError("-o 需与 --flag 或 --annotate 同用")
     if args.annotate and any(f.suffix.lower() != ".pdf" for f in files):
@@ -249,7 +251,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if args.format == "text":
                 print(f"== {label}　无法校验：{outcome.error}")
             continue
-        if writes:
+        if writes and (report.findings or len(files) == 1):  # a batch flags only the packages with findings
             outcome.flagged = _flag(path, report, args)
             if outcome.flagged is None:
                 worst = EXIT_UNUSABLE
@@ -398,6 +400,11 @@ def cmd_clear(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else path
     _writable_target(path, target, args.force)
     book = _open_book(path)
+    from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET
+
+    if not {FINDINGS_SHEET, FLAGS_SHEET} & set(book.sheet_names()):
+        say(f"{path} 没有校验标记（没有“校验结果”工作表），未改动")
+        return EXIT_OK
     restored = clear_flags(book)
     _save(book, target)
     say(f"已清除校验标记：恢复 {restored} 个单元格的原格式和批注，删除“校验结果”工作表")
@@ -506,15 +513,19 @@ def cmd_addin(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from budget_disclosure.xlio.template import build_profile_template, main as build
 
+    from budget_disclosure.xlio.template import build_template
+
     name = _profile_name(args.profile)
-    if name is None or name == "hebei" and not args.output:
+    if (name is None or name == "hebei") and not args.output:
         return build([args.output_dir])
     if not args.output:
         raise UsageError("--profile 需与 -o 输出文件同用，如 budget-disclosure template --profile final -o 决算模板.xlsx")
     target = Path(args.output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o 应为 .xlsx 文件：{target}")
     _writable_target(target, target, False)
-    _save(build_profile_template(name), target)
-    say(f"已生成{name}格式的空白工作簿：{target}")
+    _save(build_template() if name in (None, "hebei") else build_profile_template(name), target)
+    say(f"已生成{'本工具模板' if name in (None, 'hebei') else name + '格式的空白工作簿'}：{target}")
     return EXIT_OK
 
 
@@ -525,6 +536,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="安静：不显示进度和提示信息，只输出错误（校验只输出每个文件的结论行）")
     parser.add_argument("--version", action="version", version=f"budget-disclosure {__version__}",
                         help="显示版本号并退出")
+    # -q before the command too (budget-disclosure -q check …): the same switch as after it
+    parser.add_argument("-q", "--quiet", action="store_true", dest="quiet_before", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     p = sub.add_parser("example", parents=[common], help="写出内置示例工作簿（张家口市人大常委会办公室 2024，九张表未生成）")
@@ -628,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with chinese_argparse():
         args = build_parser().parse_args(argv)
-    progress.QUIET = bool(getattr(args, "quiet", False))
+    progress.QUIET = bool(getattr(args, "quiet", False) or getattr(args, "quiet_before", False))
     try:
         code = args.run(args)
         sys.stdout.flush()  # inside the try: a reader that went away (head) is no error
