@@ -208,6 +208,9 @@ def test_open_data_and_manifest(exported, published):
     assert all(m["currency"] == "CNY" and m["factor"] == 10000 for m in package["model"]["measures"].values())
     manifest = json.loads((exported / "manifest.json").read_text("utf-8"))
     assert manifest["verdict"].startswith("通过") and "BD107" in manifest["rules"]
+    # what was and was not checked, in the package a reviewer receives
+    assert manifest["coverage"]["identities_checked"] == manifest["coverage"]["identities_total"] > 600
+    assert manifest["findings"] == {"强制": 0, "提示": 3, "尾差": 6} and manifest["acknowledged"] == []
     for entry in manifest["files"]:
         assert hashlib.sha256((exported / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
 

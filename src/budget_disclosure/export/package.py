@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from budget_disclosure import __version__
-from budget_disclosure.checking.findings import Finding
+from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
 from budget_disclosure.checking.service import check_book
 from budget_disclosure.export.docx_out import write_docx
 from budget_disclosure.export.opendata import CSV_NAMES, write_open_data
@@ -125,6 +125,12 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
             "forced": bool(force and report.blocking),
             "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
             "rules": report.rules_run,
+            # what a reviewer needs to know was and was not checked in the published package
+            "coverage": report.coverage.as_dict() if report.coverage else None,
+            "not_applicable": list(report.coverage.notes) if report.coverage else [],
+            "acknowledged": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message, "reason": f.acknowledged}
+                             for f in report.findings if f.acknowledged],
+            "findings": {"强制": report.count(ERROR), "提示": report.count(WARNING), "尾差": report.count(ROUNDING)},
             "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
         }
         (folder / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
