@@ -133,3 +133,19 @@ def test_shipped_templates_do_not_depend_on_any_udf():
         formulas = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
                     if isinstance(c.value, str) and c.value.startswith("=")]
         assert formulas == [], path
+
+
+def test_the_built_ribbon_satisfies_microsoft_s_customui_schema(xlam):
+    """Validated offline against customUI14.xsd (tests/data/office-customui-xsd, with its provenance) by the
+    pure-Python xmlschema package (libxml2 cannot compile that schema as published); a button with an
+    attribute the schema does not know is rejected, so the check can fail."""
+    import xmlschema
+
+    from conftest import DATA
+
+    schema = xmlschema.XMLSchema(str(DATA / "office-customui-xsd" / "customUI14.xsd"))
+    with zipfile.ZipFile(xlam) as z:
+        ribbon_xml = z.read("customUI/customUI14.xml").decode("utf-8")
+    schema.validate(ribbon_xml)
+    broken = ribbon_xml.replace("<button ", '<button colour="red" ', 1)
+    assert broken != ribbon_xml and not schema.is_valid(broken)
