@@ -152,14 +152,15 @@ class CalamineBook:
             if sheet in self._grids:
                 return
             try:
-                rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                ws = self.wb.get_sheet_by_name(sheet)  # parses the sheet: once, for its rows and its merges
+                rows = ws.to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet part: name it, in Chinese
                 part = broken_part(self.path) if self.path.suffix.lower() != ".xls" else None
                 where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取（{type(exc).__name__}）"
                 raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
             # calamine reads an empty cell as "": the port's None (a dense row has none, and is kept as it is)
             grid = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]
-            _hide_under_merges(grid, self.wb.get_sheet_by_name(sheet))
+            _hide_under_merges(grid, ws)
             self._grids[sheet] = grid
 
     def sheet_names(self) -> list[str]:
