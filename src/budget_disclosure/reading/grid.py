@@ -54,11 +54,17 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _nonzero(value: object) -> bool:
+def _nonzero_figure(value: object) -> bool:
+    """A figure other than 0 (as a number, or as text that reads as an amount): parsed once."""
+    if value is None or value is UNREAD or isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return value != 0
     try:
-        return (value if isinstance(value, (int, float, Decimal)) else parse_amount(value)) != 0
+        amount = parse_amount(value)
     except AmountError:
         return False
+    return amount is not None and amount != 0
 
 
 def _texts(row: list[object]) -> list[str]:
@@ -138,6 +144,7 @@ class _TableReader:
             self._set_unit(spec.money_unit, None)
         self.mapping: dict[int, str] = {}  # grid column → canonical column
         self.serials: set[int] = set()  # columns of running numbers (序号): no figures of the table
+        self.placed_columns: set[int] = set()
         self.panels: list[dict[str, int]] = []  # "panels": canonical column → grid column, per panel
         self.row_lines: dict[int, str] = {}  # "row" with row_column "*": grid column → its line
         self.parts: dict[int, str] = {}  # grid column → 类/款/项
@@ -276,6 +283,7 @@ class _TableReader:
         self.header_texts = {fold(v) for row in header_rows for v in row if v not in (None, "")}
         if mapping or not self.mapping:
             self.mapping, self.parts = mapping, parts
+        self.placed_columns = set(self.mapping) | set(self.parts) | self.serials  # the columns a figure may be in
         self.table.columns = {n.split("|", 1)[-1] for n in self.mapping.values()} | (
             {spec.names[0]} if self.parts else set())
         found = self.table.columns | set(self.mapping.values())
@@ -354,7 +362,7 @@ class _TableReader:
         if texts and all(fold(t) == "无" for t in texts):
             self.table.says_none = True
             return
-        self._unplaced(sheet, r, row, set(self.mapping) | set(self.parts) | self.serials)
+        self._unplaced(sheet, r, row, self.placed_columns)
         kind = self.spec.kind
         if kind == "hierarchy":
             self._hierarchy_row(sheet, r, row)
@@ -371,7 +379,7 @@ class _TableReader:
     def _unplaced(self, sheet: str, r: int, row: list[object], placed_columns: set[int]) -> None:
         """Count the row's figures (other than 0) in no column of the table: the head did not say what they are."""
         for c, v in enumerate(row):
-            if c not in placed_columns and _is_number(v) and _nonzero(v):
+            if c not in placed_columns and _nonzero_figure(v):
                 self.table.unplaced += 1
                 if self.table.unplaced_at is None:
                     self.table.unplaced_at = Address(sheet, r + 1, c + 1)
