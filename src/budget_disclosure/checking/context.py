@@ -127,8 +127,9 @@ class CheckContext:
         key, row, column = ref
         t = self.package.tables.get(key)
         coded = t is not None and t.spec.kind in CODED_KINDS
-        if t is not None and (not column or column in t.columns) and (row in t.rows or coded and row.isdigit()):
-            return None  # the common case, first
+        if t is not None and (not column or column in t.columns) and (row in t.rows or coded and row.isdigit()) \
+                and (not t.unplaced or t.placed):
+            return None  # the common case, first (a table not placed is never read as zeros)
         spec = self.spec(key)
         title = spec.title if spec else key
         if t is None:
