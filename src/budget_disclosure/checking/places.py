@@ -37,12 +37,12 @@ class Locator:
         for address in [*finding.cells, *finding.compared]:
             places = self.port.place(address, hint if address.sheet in self.text_sheets else "")
             if places:
-                finding.places[address] = [(p.file, p.page, p.box.rounded()) for p in places]
+                finding.places[address] = [(p.file, p.page, p.box.rounded()) for p in places]  # as JSON gives them
             finding.where[address] = self._words(address, places)
 
     def _words(self, address: Address, places: list) -> str:
         page = places[0].page if places else None
-        if page is None and hasattr(self.port, "page_of"):
+        if page is None and address.sheet not in self.text_sheets:  # a blank table cell: its row's page
             found = self.port.page_of(address)
             page = found[1] if found else None
         prefix = f"第 {page} 页" if page else address.sheet

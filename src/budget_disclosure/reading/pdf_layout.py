@@ -44,9 +44,6 @@ class Place:
     page: int
     box: Box
 
-    def as_dict(self) -> dict:
-        return {"file": self.file, "page": self.page, "bbox": self.box.rounded()}
-
 
 @dataclass
 class Paragraph:
@@ -95,7 +92,6 @@ class PdfLayout:
     toc: list[TocEntry] = field(default_factory=list)
     printed_page: dict[int, int] = field(default_factory=dict)  # page → the number printed on it
     image_pages: list[int] = field(default_factory=list)
-    table_pages: list[int] = field(default_factory=list)
     # (text as printed, page) of what may head a part, in reading order: each paragraph's start (its
     # whole text when short) and each table's title lines
     headings: list[tuple[str, int]] = field(default_factory=list)
@@ -436,23 +432,23 @@ def layout(doc: PdfDocument) -> PdfLayout:
             toc_open = bool(k) and not lines and not page.tables  # the 目录 may go on over one more page
         else:
             toc_open = False
-        if page.tables and _toc_table(page):
-            rows = [[c for c in row if c is not None and c.text] for t in page.tables for row in t.rows]
+        tables = page.tables  # the page's table pieces, less a 目录 drawn as a table (the document is not changed)
+        if tables and _toc_table(page):
+            rows = [[c for c in row if c is not None and c.text] for t in tables for row in t.rows]
             _toc(out, [TextLine(" ".join(c.text for c in row), pdf_toc.box_of(row)) for row in rows if row],
                  page.number, spaced=True)
-            page.tables = []
-        if pdf_toc.is_toc_page(page) and not page.tables:
+            tables = []
+        if not tables and pdf_toc.is_toc_page(page):
             body = _toc(out, lines, page.number)
             state.last, carried, toc_open = None, [], body == len(lines)
             if body == len(lines):
                 continue
             lines = lines[body:]  # the body begins on the 目录's page
-        if not page.tables:
+        if not tables:
             text_lines += [(line, page.number) for line in carried + lines]
             state.last, carried = None, []
             continue
-        out.table_pages.append(page.number)
-        elements = sorted([(line.box.top, 0, line) for line in lines] + [(t.box.top, 1, t) for t in page.tables],
+        elements = sorted([(line.box.top, 0, line) for line in lines] + [(t.box.top, 1, t) for t in tables],
                           key=lambda e: (e[0], e[1]))
         pending: list[TextLine] = list(carried)  # lines since the last table: text, or the next table's own
         carried = []

@@ -25,9 +25,6 @@ class Box:
         return Box(min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1),
                    max(self.bottom, other.bottom))
 
-    def overlap_x(self, x0: float, x1: float) -> float:
-        return max(0.0, min(self.x1, x1) - max(self.x0, x0))
-
     def rounded(self) -> list[float]:
         return [round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1)]
 
@@ -76,13 +73,11 @@ class PieceCell:
 @dataclass
 class TablePiece:
     """A table as found on one page: rows of cells over the extractor's column grid (``None`` where a
-    merged cell to the left or above covers the position); ``ruled`` when drawn with lines."""
+    merged cell to the left or above covers the position)."""
 
     box: Box
     rows: list[list[PieceCell | None]]
     columns: list[tuple[float, float]]  # the grid's column x-ranges
-    ruled: bool = True
-    bands: list[tuple[float, float]] = field(default_factory=list)  # the grid's row y-ranges
 
 
 @dataclass

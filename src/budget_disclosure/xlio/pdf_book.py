@@ -19,8 +19,6 @@ TABLES, TEXT, TOC = "表格", "说明", "目录"
 class PdfBook:
     """Read-only: ``check`` reads it; fill, flags and clear are refused before it is opened."""
 
-    read_only = True
-
     def __init__(self, paths: Sequence[Path]):
         self.paths = [Path(p) for p in paths]
         self.documents = [read_pdf(p) for p in self.paths]
@@ -90,9 +88,7 @@ class PdfBook:
             return [lay.toc[address.row - 1].place] if 0 < address.row <= len(lay.toc) else []
         if kind == TABLES:
             found = lay.cell_places.get((address.row - 1, address.col - 1))
-            if found is None and 0 < address.row <= len(lay.row_pages):  # a blank cell: its row's page
-                return []
-            return [found] if found else []
+            return [found] if found else []  # a blank cell: none (page_of gives its row's page)
         if not 0 < address.row <= len(lay.paragraphs):
             return []
         paragraph = lay.paragraphs[address.row - 1]

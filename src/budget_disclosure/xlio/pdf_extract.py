@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import signal
 import threading
-import time
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,10 +213,6 @@ def _active_content(pdf) -> list[str]:
     return notes
 
 
-def _box(obj) -> Box:
-    return Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
-
-
 def _page(page) -> PdfPage:
     number = page.page_number
     out = PdfPage(number, float(page.width), float(page.height))
@@ -233,13 +228,14 @@ def _page(page) -> PdfPage:
         return out
     pieces = []
     if page.lines or page.rects or page.curves:
-        pieces = [(t, True) for found in page.find_tables() for t in _without_frame(found)]
+        pieces = [t for found in page.find_tables() for t in _without_frame(found)]
     if not pieces and _looks_tabular(page):
         found = page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"})
-        pieces = [(t, False) for t in found if len(t.rows) >= 3]
-    pieces = [(t, ruled) for t, ruled in pieces if _has_text(t)]
-    out.tables = [_piece(t, ruled) for t, ruled in pieces]
-    boxes = [t.bbox for t, _ in pieces]
+        pieces = [t for t in found if len(t.rows) >= 3]
+    extracted = [(t, t.extract()) for t in pieces]  # each table's text, extracted once
+    extracted = [(t, texts) for t, texts in extracted if any(c and c.strip() for row in texts for c in row)]
+    out.tables = [_piece(t, texts) for t, texts in extracted]
+    boxes = [t.bbox for t, _ in extracted]
 
     def outside(obj) -> bool:
         if obj.get("object_type") != "char":
@@ -275,9 +271,7 @@ def _line(chars) -> TextLine | None:
         text.append(c["text"])
         spans.append((float(c["x0"]), float(c["x1"])))
         previous = c
-    box = Box(min(float(c["x0"]) for c in chars), min(float(c["top"]) for c in chars),
-              max(float(c["x1"]) for c in chars), max(float(c["bottom"]) for c in chars))
-    return TextLine("".join(text), box, round(size, 1), tuple(spans))
+    return TextLine("".join(text), _bounds(chars), round(size, 1), tuple(spans))
 
 
 def _without_frame(table) -> list:
@@ -303,12 +297,7 @@ def _looks_tabular(page) -> bool:
     return "表" in text and len(_AMOUNT.findall(text)) >= 8 and bool(re.search(r"单位[:：]\s*万?元", text))
 
 
-def _has_text(table) -> bool:
-    return any(cell for row in table.extract() for cell in row if cell and cell.strip())
-
-
-def _piece(table, ruled: bool) -> TablePiece:
-    texts = table.extract()
+def _piece(table, texts: list[list[str | None]]) -> TablePiece:
     x0, top, x1, bottom = table.bbox
     buckets: dict[int, list] = {}  # the table's characters by the height of their centre (5-point bins)
     for c in table.page.chars:
@@ -328,8 +317,7 @@ def _piece(table, ruled: bool) -> TablePiece:
             row.append(PieceCell(text, box, _bounds(inside), max((float(c.get("size") or 0) for c in inside), default=10.0)))
         rows.append(row)
     xs = sorted({round(c[0], 2) for c in table.cells} | {round(c[2], 2) for c in table.cells})
-    ys = sorted({round(c[1], 2) for c in table.cells} | {round(c[3], 2) for c in table.cells})
-    return TablePiece(Box(*(float(v) for v in table.bbox)), rows, list(zip(xs, xs[1:])), ruled, list(zip(ys, ys[1:])))
+    return TablePiece(Box(*(float(v) for v in table.bbox)), rows, list(zip(xs, xs[1:])))
 
 
 def _inside(box: Box, buckets: dict[int, list]) -> list:
