@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from budget_disclosure.reading import pdf_toc
-from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine
+from budget_disclosure.reading.pdf_model import (
+    CJK, Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine, joined, joiner,
+)
 
 MIN_COLUMN = 9.0  # points: narrower grid columns are the gaps of double borders, not columns (a digit and its padding need more)
 ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one line, within this
@@ -32,8 +34,7 @@ _PAGE_NUMBER = re.compile(r"^[-—–－─━·•\s]*(第\s*)?(\d{1,3})(\s*页
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
                       r"|\d{1,2}[、.．](?![\d.．])\s*\S|\d{1,2}[)）])")
 _NOTE = re.compile(r"^\s*(注|说明|备注|[（(]无)")
-_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class _Cell(NamedTuple):
     def joined(self, other: "_Cell") -> "_Cell":
         boxes = [b for b in (self.text_box, other.text_box) if b is not None]
         text_box = boxes[0] if len(boxes) == 1 else boxes[0].union(boxes[1]) if boxes else None
-        return _Cell(_joined((self.text, other.text)), self.box.union(other.box), text_box, max(self.size, other.size))
+        return _Cell(joined((self.text, other.text)), self.box.union(other.box), text_box, max(self.size, other.size))
 
 
 Row = list[_Cell | None]
@@ -273,15 +274,6 @@ def _covered(start: float, end: float, ranges: list[tuple[float, float]]) -> int
         if min(end, b) - max(start, a) >= 0.6 * (b - a):
             return i
     return max(range(len(ranges)), key=lambda i: min(end, ranges[i][1]) - max(start, ranges[i][0]))
-
-
-def _joined(texts) -> str:
-    out = ""
-    for text in texts:
-        if out and not (re.match(rf"[{_CJK}]", out[-1]) or re.match(rf"[{_CJK}]", text[0])):
-            out += " "
-        out += text
-    return out
 
 
 def _aligned(piece: _Piece, columns: list[tuple[float, float]]) -> list[Row]:
@@ -719,9 +711,9 @@ def _paragraphs(lines: list[tuple[TextLine, int]], doc: PdfDocument) -> list[Par
             out.append(Paragraph(text, [(0, line, page)]))
         else:
             para = out[-1]
-            joiner = "" if re.match(rf"[{_CJK}]", para.text[-1]) or re.match(rf"[{_CJK}]", text[0]) else " "
-            para.pieces.append((len(para.text) + len(joiner), line, page))
-            para.text += joiner + text
+            space = joiner(para.text, text)
+            para.pieces.append((len(para.text) + len(space), line, page))
+            para.text += space + text
         previous = (line, page)
     return out
 

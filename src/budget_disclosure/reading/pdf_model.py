@@ -7,7 +7,24 @@ applied), as pdfplumber gives them; ``Box`` is (x0, top, x1, bottom).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def joiner(before: str, after: str) -> str:
+    """What goes between two pieces of one text printed on two lines: nothing where a Chinese character
+    meets the break (a label wrapped in its cell is one label), a space between Latin words and figures."""
+    return "" if _CJK_CHAR.match(before[-1:]) or _CJK_CHAR.match(after[:1]) else " "
+
+
+def joined(texts) -> str:
+    out = ""
+    for text in texts:
+        out += (joiner(out, text) if out else "") + text
+    return out
 
 
 @dataclass(frozen=True)

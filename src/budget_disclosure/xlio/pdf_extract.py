@@ -22,7 +22,7 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
-from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine
+from budget_disclosure.reading.pdf_model import Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine, joined
 
 MAX_PAGES = 2000  # a budget package has tens of pages; a provincial compendium a few hundred
 MAX_STREAM = 64 << 20  # one inflated stream (a page's content is kilobytes; a scanned image a few MB)
@@ -332,18 +332,6 @@ def _bounds(inside: list) -> Box | None:
                max(float(c["x1"]) for c in inside), max(float(c["bottom"]) for c in inside))
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-
-
 def _cell_text(text: str | None) -> str:
-    """A cell's lines joined as printed: without a space between Chinese characters (a label wrapped
-    in its cell is one label), with one between Latin words and figures."""
-    if not text:
-        return ""
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    out = ""
-    for part in parts:
-        if out and not (_CJK.match(out[-1]) or _CJK.match(part[0])):
-            out += " "
-        out += part
-    return out
+    """A cell's lines joined as printed (pdf_model.joined)."""
+    return joined(p.strip() for p in (text or "").split("\n") if p.strip())
