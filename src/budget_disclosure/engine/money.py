@@ -78,3 +78,12 @@ def parse_amount(value: object) -> Decimal | None:
         return _bounded(Decimal(text.replace(",", "")), str(value).strip())
     except InvalidOperation as exc:  # pragma: no cover - regex already guards this
         raise AmountError(f"不是金额：{str(value)!r}") from exc
+
+
+def amount_or_none(value: object) -> Decimal | None:
+    """The amount a cell holds, or None when it is blank or holds no amount (for readers that skip
+    what is not a figure rather than report it)."""
+    try:
+        return parse_amount(value)
+    except AmountError:
+        return None

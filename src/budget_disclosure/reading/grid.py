@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from budget_disclosure.engine.codes import normalize_code
-from budget_disclosure.engine.money import AmountError, YUAN_PER_WAN, ZERO, parse_amount
+from budget_disclosure.engine.money import AmountError, YUAN_PER_WAN, ZERO, amount_or_none, parse_amount
 from budget_disclosure.engine.unread import UNREAD
 from budget_disclosure.layout.families import EXTRA_TITLES, Profile, all_profiles, line_keys, profile
 from budget_disclosure.layout.lines import vocabulary
@@ -60,10 +60,7 @@ def _nonzero_figure(value: object) -> bool:
         return False
     if isinstance(value, (int, float, Decimal)):
         return value != 0
-    try:
-        amount = parse_amount(value)
-    except AmountError:
-        return False
+    amount = amount_or_none(value)
     return amount is not None and amount != 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budget_disclosure.engine.money import AmountError, parse_amount
+from budget_disclosure.engine.money import YUAN_PER_WAN, amount_or_none
 from budget_disclosure.engine.package_texts import Project
 from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.reading.model import Address
@@ -49,13 +49,9 @@ def _label(value: object) -> tuple[str, str] | None:
 
 
 def _amount(value: object, unit: str) -> Decimal | None:
-    try:
-        amount = parse_amount(value)
-    except AmountError:
-        return None
-    if amount is None:
-        return None
-    return amount / 10000 if unit == "元" else amount
+    """A card's amount in 万元 (its label may say 元)."""
+    amount = amount_or_none(value)
+    return amount / YUAN_PER_WAN if amount is not None and unit == "元" else amount
 
 
 _MONTH = re.compile(r"^(3|6|10|12)月底$")

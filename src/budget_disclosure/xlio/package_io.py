@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budget_disclosure.engine.detail import cell_text
-from budget_disclosure.engine.money import AmountError, parse_amount
+from budget_disclosure.engine.money import amount_or_none
 from budget_disclosure.engine.package_texts import PackageTexts, Project
 from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.xlio import styles
@@ -30,13 +30,6 @@ def prepare_sheets(port: WorkbookPort) -> None:
             column = 3 if sheet.shape == P.KEYVALUE else len(sheet.columns) + 2
             port.write_block(sheet.name, 1, column, [[f"说明：{sheet.hint}"]])
         port.set_widths(sheet.name, sheet.widths)
-
-
-def _amount(value: object) -> Decimal | None:
-    try:
-        return parse_amount(value)
-    except AmountError:
-        return None
 
 
 def percent(value: object) -> Decimal | None:
@@ -71,16 +64,9 @@ def _check_numbers(texts: PackageTexts, sheet: str, row: int, values: list[objec
         value = values[col - 1] if col - 1 < len(values) else None
         if value in (None, ""):
             continue
-        ok = percent(value) is not None if kind == "percent" else _amount_or_none(value) is not None
+        ok = percent(value) is not None if kind == "percent" else amount_or_none(value) is not None
         if not ok:
             texts.bad_cells.append((sheet, row, col, cell_text(value)))
-
-
-def _amount_or_none(value: object) -> Decimal | None:
-    try:
-        return parse_amount(value)
-    except AmountError:
-        return None
 
 
 def read_package_texts(port: WorkbookPort) -> PackageTexts:
@@ -111,7 +97,7 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
             _check_numbers(texts, P.PROJECTS.name, row, r, range(7, 11), "percent")
             code = cell_text(r[0])
             texts.projects.append(Project(
-                code=code, name=cell_text(r[1]), budget=_amount(r[2]), fiscal=_amount(r[3]), other=_amount(r[4]),
+                code=code, name=cell_text(r[1]), budget=amount_or_none(r[2]), fiscal=amount_or_none(r[3]), other=amount_or_none(r[4]),
                 use=cell_text(r[5]), plan={k: percent(v) for k, v in zip(PLAN_COLUMNS, r[6:10])}, goal=cell_text(r[10]),
                 row=row, indicators=indicators.get(code, [])))
     if P.PROCUREMENT.name in names:
