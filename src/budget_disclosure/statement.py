@@ -22,7 +22,7 @@ from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
 from budget_disclosure.layout.canonical import derived_cell
-from budget_disclosure.reading.model import ReadPackage, Sourced
+from budget_disclosure.reading.model import ReadPackage
 from budget_disclosure.xlio import styles
 from budget_disclosure.xlio.meta import read_meta
 from budget_disclosure.xlio.port import WorkbookPort
@@ -51,8 +51,7 @@ def figures_from_read(package: ReadPackage) -> Figures:
                 row_key = "三公经费小计"  # families without a 合计 line print the 三公 total as 小计
             else:
                 return None
-        cell = table.cell(row_key, column)
-        return Sourced(table.value(row_key, column).quantize(Decimal("0.01")), cell.address if cell else None)
+        return table.sourced(row_key, column)
     return Figures.from_tables(value)
 
 

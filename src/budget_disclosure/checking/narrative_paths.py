@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from budget_disclosure.checking.narrative_facts import SCALE
 from budget_disclosure.engine.codes import normalize_name
+from budget_disclosure.engine.intervals import Interval
 from budget_disclosure.layout.lines import class_code
 
 FUNCTIONAL_TABLES = ("T3", "T5", "X1", "T7", "T8", "T2")
@@ -23,6 +25,16 @@ _PART = re.compile(r"(" + _NAME.replace("\\s", "") + r")[（(](\d{0,3})([类款�
 
 def decimals(number: str) -> int:
     return len(number.split(".", 1)[1]) if "." in number else 0
+
+
+def printed_interval(number: str, unit: str = "万元") -> Interval:
+    """The values a figure printed in the text stands for, in 万元: half its last digit either way."""
+    return Interval.printed(Decimal(number.replace(",", "")), decimals(number)).scaled(SCALE[unit])
+
+
+def rounding_range(computed: Interval, places: int, percent: bool = True) -> str:
+    """How a message states the interval the printed figures allow."""
+    return f"按印出数的舍入范围应在 {computed.shown(places)}{'%' if percent else ''} 之间"
 
 
 def rounded(value: Decimal, places: int) -> Decimal:

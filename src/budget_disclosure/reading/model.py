@@ -107,6 +107,11 @@ class ReadTable:
         cell = self.cells.get((row_key, column))
         return cell.value if cell is not None and cell.value is not None else ZERO
 
+    def sourced(self, row_key: str, column: str) -> "Sourced":
+        """The figure as printed (to the cent), remembering the cell it was read from."""
+        cell = self.cells.get((row_key, column))
+        return Sourced(self.value(row_key, column).quantize(Decimal("0.01")), cell.address if cell else None)
+
     def has(self, column: str) -> bool:
         return column in self.columns
 

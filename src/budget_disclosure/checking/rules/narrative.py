@@ -11,14 +11,14 @@ from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.narrative_facts import (
     CHANGE, LAST_AMOUNT, NUMBER, RATE, REASON, UNIT, find_levels, level_facts, mask_quoted, sentences, to_wan, unmask,
 )
-from budget_disclosure.checking.narrative_paths import decimals, rounded
+from budget_disclosure.checking.narrative_paths import decimals, printed_interval, rounded, rounding_range
 from budget_disclosure.checking.registry import Edit, rule
 from budget_disclosure.engine.comparison import (
     SANGONG, SPENDING_KINDS, TOTAL, sangong_change, spending_changes,
 )
-from budget_disclosure.engine.intervals import DISAGREE, Interval, judge
+from budget_disclosure.engine.intervals import DISAGREE, judge
 from budget_disclosure.engine.money import ZERO
-from budget_disclosure.reading.model import Address, Sourced
+from budget_disclosure.reading.model import Address
 
 SHEET = "@情况说明"
 
@@ -59,12 +59,10 @@ def _paragraphs(ctx) -> list[tuple[int, str]]:
 
 def _compare(ctx, row: int, stated: Decimal, expected: Decimal, what: str, printed: int = 2):
     difference = stated - expected
-    finding = ctx.verdict("", difference, printed, f"情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，"
-                          f"差 {difference:.2f} 万元", [_where(ctx, row)], expected=expected, actual=stated)
     source = getattr(expected, "address", None)  # the table cell the figure was read from (reading.model.Sourced)
-    if finding is not None and source is not None:
-        finding.compared.append(source)
-    return finding
+    return ctx.verdict("", difference, printed, f"情况说明写“{what}{stated:.2f}万元”，表中为 {expected:.2f}，"
+                       f"差 {difference:.2f} 万元", [_where(ctx, row)], expected=expected, actual=stated,
+                       compared=[source] if source is not None else [])
 
 
 @rule("BD801", "statement-amounts-match-tables", ERROR, "情况说明中的金额应与公开表一致",
@@ -97,8 +95,7 @@ def family_facts(ctx) -> list[tuple[str, Decimal]]:
         t = ctx.package.tables.get(pattern.table)
         if t is None or ctx.missing((pattern.table, pattern.row, pattern.column)) is not None:
             continue
-        cell = t.cell(pattern.row, pattern.column)
-        value = Sourced(t.value(pattern.row, pattern.column).quantize(Decimal("0.01")), cell.address if cell else None)
+        value = t.sourced(pattern.row, pattern.column)
         out += [(mask_quoted(label), value) for label in labels]
     return out
 
@@ -287,12 +284,12 @@ def _rates(ctx, row: int, sentence: str):
         sign = Decimal(1 if change.group(1) == "增加" else -1)
         stated_change = to_wan(change.group(2), change.group(3)) * sign
         # each figure as printed stands for the values within half its last digit (engine/intervals.py)
-        now_i, base_i = _interval(now.group(1), now.group(2)), _interval(last.group(1), last.group(2))
-        change_i = _interval(change.group(2), change.group(3)).scaled(sign)
-        if change_i.distance(now_i - base_i) > 0:  # beyond what the three figures' rounding allows
-            computed = now_i - base_i
+        now_i, base_i = printed_interval(now.group(1), now.group(2)), printed_interval(last.group(1), last.group(2))
+        change_i = printed_interval(change.group(2), change.group(3)).scaled(sign)
+        computed = now_i - base_i
+        if change_i.distance(computed) > 0:  # beyond what the three figures' rounding allows
             yield ctx.finding("", f"增减额 {stated_change:.2f} 应为本年 {current:.2f} − 上年 {base:.2f} = {current - base:.2f}"
-                              f"（按印出数的舍入范围在 {computed.shown(2)} 之间）",
+                              f"（{rounding_range(computed, 2, percent=False)}）",
                               [_where(ctx, row)], expected=current - base, actual=stated_change)
         if base_i.low <= 0 < base_i.high or base_i.high < 0:
             return
@@ -301,13 +298,9 @@ def _rates(ctx, row: int, sentence: str):
         computed = (change_i / base_i).scaled(Decimal(100))
         if judge(stated_rate, decimals(rate.group(2)), computed, true_rate) == DISAGREE:
             yield ctx.finding("", f"增减率写 {rate.group(0)}，按增减额 ÷ 上年应为 {true_rate:.2f}%"
-                              f"（按印出数的舍入范围在 {computed.shown(decimals(rate.group(2)))}% 之间）", [_where(ctx, row)],
+                              f"（{rounding_range(computed, decimals(rate.group(2)))}）", [_where(ctx, row)],
                               expected=true_rate.quantize(Decimal("0.01")), actual=stated_rate)
 
-
-def _interval(number: str, unit: str) -> Interval:
-    """A text amount in 万元 with the values it stands for (half its last printed digit, in its unit)."""
-    return Interval.printed(Decimal(number.replace(",", "")), decimals(number)).scaled(to_wan("1", unit))
 
 
 @rule("BD806", "listed-items-sum", ERROR, "“主要为”所列各项之和应等于其总额",

@@ -12,7 +12,8 @@ from decimal import Decimal
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING
 from budget_disclosure.checking.narrative_facts import NUMBER, UNIT, mask_quoted, sentences, to_wan
 from budget_disclosure.checking.narrative_paths import (
-    ECONOMIC_TABLES, FUNCTIONAL_TABLES, decimals, economic_names, functional_names, rounded, subjects,
+    ECONOMIC_TABLES, FUNCTIONAL_TABLES, decimals, economic_names, functional_names, printed_interval, rounded,
+    rounding_range, subjects,
 )
 from budget_disclosure.checking.registry import rule
 from budget_disclosure.engine.intervals import AGREE, ROUNDING_ONLY, Interval, judge
@@ -34,23 +35,14 @@ def _economic(ctx):
     return ctx.memo("economic-names", lambda: economic_names(ctx.package))
 
 
-def _grade(stated: Decimal, true: Decimal, places: int, slack: Decimal = ZERO) -> str | None:
+def _grade(stated: Decimal, true: Decimal, places: int) -> str | None:
     """A printed figure against one computed exactly (a table's amount): None when it is that figure
     rounded, 尾差 within one unit of its last digit, else 强制."""
-    return _severity(judge(stated, places, Interval(true - slack, true + slack)))
+    return _severity(judge(stated, places, Interval.exact(true)))
 
 
 def _severity(verdict: str) -> str | None:
     return None if verdict == AGREE else ROUNDING if verdict == ROUNDING_ONLY else ERROR
-
-
-def _printed(number: str) -> Interval:
-    """The values a number printed in the text stands for (half its last digit either way)."""
-    return Interval.printed(Decimal(number.replace(",", "")), decimals(number))
-
-
-def _range(computed: Interval, places: int) -> str:
-    return f"按印出数的舍入范围应在 {computed.shown(places)}% 之间"
 
 
 def _table_amounts(ctx, code: str, economic: bool = False) -> list[tuple[str, Decimal, object]]:
@@ -111,10 +103,9 @@ def statement_subjects(ctx):
                 continue
             severity = ROUNDING if ROUNDING in grades else ERROR
             shown = "；".join(f"{title} {v:,.2f}" for title, v, _ in amounts)
-            finding = ctx.finding("", f"“{subject.text}”写 {m.group(1)}万元，表中 {subject.code} 为 {shown}",
-                                  [ctx.statement_cell(row)], severity, expected=amounts[0][1], actual=stated)
-            finding.compared = [address for _, _, address in amounts]
-            yield finding
+            yield ctx.finding("", f"“{subject.text}”写 {m.group(1)}万元，表中 {subject.code} 为 {shown}",
+                              [ctx.statement_cell(row)], severity, expected=amounts[0][1], actual=stated,
+                              compared=[address for _, _, address in amounts])
 
 
 _EXECUTION = re.compile(r"(\d{4})年(?:当年)?预算执行数为" + NUMBER + r"万元[，,](\d{4})年预算安排" + NUMBER +
@@ -153,14 +144,14 @@ def execution_comparison(ctx):
                 right = "增加" if true > 0 else "减少"
                 yield ctx.finding("", f"由执行数 {last} 到预算 {now} 是{right}，说明写“{word}”：方向词不对", where)
             places = decimals(m.group(7))
-            base_i = _printed(m.group(2))
+            base_i = printed_interval(m.group(2))
             if base_i.low <= 0:
                 continue  # a base that may be zero as printed: no rate can be judged
             computed = (Interval.printed(now, now_places) / base_i - Interval.exact(Decimal(1))).scaled(Decimal(100))
             grade = _severity(judge(stated * sign, places, computed, true))
             if grade is not None:
                 yield ctx.finding("", f"增减率写“{word}{m.group(7)}%”，按 ({now} − {last}) ÷ {last} 应为 {true:.2f}%"
-                                  f"（{_range(computed, places)}）", where, grade,
+                                  f"（{rounding_range(computed, places)}）", where, grade,
                                   expected=true.quantize(Decimal("0.01")), actual=stated * sign)
 
 
@@ -195,15 +186,15 @@ def rate_from_change(ctx):
             true = change / base * 100
             stated = Decimal(m.group(4).replace(",", "")) * (1 if rate_up else -1)
             places = decimals(m.group(4))
-            change_i = _printed(m.group(2)).scaled(Decimal(1 if change > 0 else -1))
-            base_i = _printed(now_m.group(1)) - change_i
+            change_i = printed_interval(m.group(2)).scaled(Decimal(1 if change > 0 else -1))
+            base_i = printed_interval(now_m.group(1)) - change_i
             if base_i.low <= 0:
                 continue  # a base that may be zero as printed: no rate can be judged
             computed = (change_i / base_i).scaled(Decimal(100))
             grade = _severity(judge(stated, places, computed, true))
             if grade is not None:
                 yield ctx.finding("", f"增减率写“{m.group(3)}{m.group(4)}%”，按 {abs(change)} ÷ 上年 {base} 应为 {abs(true):.2f}%"
-                                  f"（{_range(computed.scaled(Decimal(1 if change > 0 else -1)), places)}）",
+                                  f"（{rounding_range(computed.scaled(Decimal(1 if change > 0 else -1)), places)}）",
                                   where, grade, expected=true.quantize(Decimal("0.01")), actual=stated)
 
 
@@ -250,14 +241,14 @@ def _denominator(ctx, label: str, text: str, start: int) -> tuple[Decimal, Inter
         return cell.value, _cell_interval(cell), cell
     if not label.strip("的"):
         head = [m for m in re.finditer(NUMBER + r"万元[，,](?:其中|主要用于以下方面|主要用于)", text[:start])]
-        return (to_wan(head[-1].group(1), "万元"), _printed(head[-1].group(1)), None) if head else None
+        return (to_wan(head[-1].group(1), "万元"), printed_interval(head[-1].group(1)), None) if head else None
     return None
 
 
 def _part(ctx, label: str, number: str):
     """The part a share is of, as precisely as the package prints it: the 三公 table's item cell that
     holds the text's figure (the text may print it shorter: “110万元” for 110.00), else the text's."""
-    printed = _printed(number)
+    printed = printed_interval(number)
     t = ctx.package.tables.get("T9") if "三公" in label else None
     if t is not None:
         for (row, column), cell in t.cells.items():
@@ -294,11 +285,9 @@ def statement_shares(ctx):
             true = part / denominator * 100
             if grade is not None:
                 what = m.group(2).strip("的") or "总数"
-                finding = ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%"
-                                      f"（{_range(computed, places)}）", [ctx.statement_cell(row)], grade,
-                                      expected=true.quantize(Decimal("0.01")), actual=stated)
-                finding.compared = compared
-                yield finding
+                yield ctx.finding("", f"“{m.group(0)}”：{part} ÷ {what} {denominator:,.2f} 应为 {true:.2f}%"
+                                  f"（{rounding_range(computed, places)}）", [ctx.statement_cell(row)], grade,
+                                  expected=true.quantize(Decimal("0.01")), actual=stated, compared=compared)
         for denominator, shares in groups.items():
             yield _shares_add_up(ctx, row, denominator, shares)
 
@@ -349,11 +338,11 @@ def completion_rate(ctx):
             true = done / base * 100
             places = decimals(m.group(6))
             base_text = first if basis == m.group(1) else whole
-            computed = (_printed(spent) / _printed(base_text)).scaled(Decimal(100))
+            computed = (printed_interval(spent) / printed_interval(base_text)).scaled(Decimal(100))
             grade = _severity(judge(rate, places, computed, true))
             if grade is not None:
                 yield ctx.finding("", f"完成{basis}的比例写 {m.group(6)}%，按 {done} ÷ {base} 应为 {true:.2f}%"
-                                  f"（{_range(computed, places)}）", where, grade,
+                                  f"（{rounding_range(computed, places)}）", where, grade,
                                   expected=true.quantize(Decimal("0.01")), actual=rate)
 
 
@@ -376,11 +365,11 @@ def item_completion_rate(ctx):
                 continue
             true = done / whole * 100
             places = decimals(m.group(3))
-            computed = (_printed(m.group(2)) / _printed(m.group(1))).scaled(Decimal(100))
+            computed = (printed_interval(m.group(2)) / printed_interval(m.group(1))).scaled(Decimal(100))
             grade = _severity(judge(rate, places, computed, true))
             if grade is not None:
                 yield ctx.finding("", f"完成全年预算数的比例写 {m.group(3)}%，按 {done} ÷ {whole} 应为 {true:.2f}%"
-                                  f"（{_range(computed, places)}）", [ctx.statement_cell(row)], grade,
+                                  f"（{rounding_range(computed, places)}）", [ctx.statement_cell(row)], grade,
                                   expected=true.quantize(Decimal("0.01")), actual=rate)
 
 
