@@ -91,21 +91,19 @@ def _resemblance(a: str, b: str) -> float:
     return (_likeness(a, b) + 2 * common / (len(a) + len(b))) / 2
 
 
-def _find(entry: str, headings: list[tuple[str, int]], start: int) -> int | None:
-    return next((j for j in range(start, len(headings)) if _same(entry, _core(headings[j][0]))), None)
-
-
-def _nearest(entry: str, headings: list[tuple[str, int]], start: int, end: int) -> int | None:
-    """The heading in start..end worded most like the entry, when like enough to be it misworded
-    (“名称解释” for “名词解释”, “主要职能” for “主要职责”)."""
+def _nearest(entry: str, cores: list[str], start: int, end: int) -> int | None:
+    """The heading (by its core) in start..end worded most like the entry, when like enough to be it
+    misworded (“名称解释” for “名词解释”, “主要职能” for “主要职责”)."""
     best, score = None, 0.6
+    loose_entry = _loose(entry)
     for j in range(start, end):
-        core = _core(headings[j][0])
-        tail = _loose(core)[-len(_loose(entry)) - 2:]  # a title that prints the unit and year first
+        core = cores[j]
         if core.endswith("表") != entry.endswith("表"):
             continue  # a table is not the 说明 of that table
-        if len(core) <= 3 * len(entry) and (s := max(_resemblance(_loose(entry), _loose(core)),
-                                                      _resemblance(_loose(entry), tail))) >= score:
+        loose = _loose(core)
+        tail = loose[-len(loose_entry) - 2:]  # a title that prints the unit and year first
+        if len(core) <= 3 * len(entry) and (s := max(_resemblance(loose_entry, loose),
+                                                      _resemblance(loose_entry, tail))) >= score:
             best, score = j, s
     return best
 
@@ -135,23 +133,25 @@ def toc_matches_pages(ctx):
     次序按最长的一致次序判断，只报告排错的项；文件不印页码时，按目录页码与实际页次最常见的差值比较。
     失败示例：目录写“八、政府采购预算情况 …… 19”，正文该节印在第 18 页；目录写“名称解释”，正文标题是“名词解释”。
     通过示例：目录各项依次都能在正文中找到，页码与所在页的页码相同。"""
+    cores = {o.file: [_core(text) for text, _ in o.headings] for o in ctx.outlines}  # each heading compared once
     for outline in ctx.outlines:
         if outline.toc:
-            yield from _toc_against_body(ctx, outline, [o for o in ctx.outlines if o is not outline])
+            yield from _toc_against_body(ctx, outline, [o for o in ctx.outlines if o is not outline], cores)
     yield from _tables_not_listed(ctx)
 
 
-def _toc_against_body(ctx, outline: Outline, others: list[Outline]):
+def _toc_against_body(ctx, outline: Outline, others: list[Outline], heading_cores: dict[str, list[str]]):
     headings, toc = outline.headings, outline.toc
+    own = heading_cores[outline.file]
     cores = [_core(e.title) for e in toc]
     # each entry's heading: the first that names it after the entry before's, else the first anywhere
     chosen: list[int | None] = []
     last = -1
     apart: set[int] = set()  # entries printed in the package's other file (说明 and 公开表 published apart)
     for n, core in enumerate(cores):
-        graded = [(_quality(core, _core(text)), j) for j, (text, _) in enumerate(headings)]
+        graded = [(_quality(core, heading), j) for j, heading in enumerate(own)]
         best = max((q for q, _ in graded), default=0)
-        if max((_quality(core, _core(text)) for o in others for text, _ in o.headings), default=0) > best:
+        if max((_quality(core, heading) for o in others for heading in heading_cores[o.file]), default=0) > best:
             apart.add(n)
             best = 0
         hits = [j for q, j in graded if q == best and best > 0]
@@ -161,18 +161,18 @@ def _toc_against_body(ctx, outline: Outline, others: list[Outline]):
         if j is not None and j > last:
             last = j
     for n, (entry, core) in enumerate(zip(toc, cores)):
-        if chosen[n] is not None or n in apart or any(_find(core, o.headings, 0) is not None for o in others):
+        if chosen[n] is not None or n in apart:
             continue  # found here, or printed in the package's other file
         before = max((j for j in chosen[:n] if j is not None), default=-1)
         after = min((j for j in chosen[n + 1:] if j is not None and j > before), default=len(headings))
-        j = _nearest(core, headings, before + 1, after)
+        j = _nearest(core, own, before + 1, after)
         if j is not None:
             chosen[n] = j
             yield ctx.finding("", f"目录写“{entry.title}”，正文的标题是“{headings[j][0]}”（第 {headings[j][1]} 页）："
                               "目录与标题不一致", [entry.address])
             continue
-        worded = next(((o, k) for o in others if (k := _nearest(core, o.headings, 0, len(o.headings))) is not None),
-                      None)
+        worded = next(((o, k) for o in others
+                       if (k := _nearest(core, heading_cores[o.file], 0, len(o.headings))) is not None), None)
         if worded is not None:
             o, k = worded
             yield ctx.finding("", f"目录写“{entry.title}”，{o.file} 中的标题是“{o.headings[k][0]}”（第 {o.headings[k][1]} 页）："
@@ -247,14 +247,12 @@ def required_sections(ctx):
     只核对公开的 PDF（整份文件）；按目录、标题和正文中的说法查找；“三公”经费表为空表时不要求数量。
     失败示例：说明中没有“政府采购”的任何文字，目录也没有。
     通过示例：“八、政府采购预算情况：2024年政府采购预算 … 万元”。"""
-    if not ctx.outlines:
-        return
+    if not any(o.paragraphs for o in ctx.outlines):
+        return  # not a published document, or tables only: the 说明 is published elsewhere (said by the pairing)
     texts = [text for o in ctx.outlines for _, text in o.paragraphs]
     texts += [e.title for o in ctx.outlines for e in o.toc] + [h for o in ctx.outlines for h, _ in o.headings]
     texts += [t.title_text for t in ctx.package.tables.values()]
     whole = "\n".join(texts)
-    if not any(o.paragraphs for o in ctx.outlines):
-        return  # tables only: the 说明 is published elsewhere (said by the pairing, not here)
     three = ctx.package.tables.get("T9")  # no 三公 money spent: nothing bought to count
     counted = ctx.profile.document == "决算" and not (three is not None and three.is_empty())
     sections = SECTIONS + (FINAL_SECTIONS if counted else ())
