@@ -34,9 +34,13 @@ class Outcome:
     error: str = ""  # why the file could not be checked (in Chinese)
     locked: bool = False  # open in Excel (a ~$ lock file beside it)
     flagged: Path | None = None  # the flagged copy, when one was written
-    text_only: bool = False  # a PDF of text only (a 说明 published apart from its tables)
     sample: str = ""  # a PDF's first words (its title, unit, year): to pair a 说明 with its tables
     companion: Path | None = None  # the 说明 PDF read with this 公开表 PDF as one package
+
+    @property
+    def text_only(self) -> bool:
+        """A PDF of text only (a 说明 published apart from its tables): read, but no table found."""
+        return self.report is None and bool(self.sample)
 
     @property
     def label(self) -> str:
@@ -80,7 +84,7 @@ def check_one(path: Path, options: CheckOptions, opener: Callable[[Path], object
         if not report.package.tables:
             return Outcome(path, error=f"{path}：找不到任何部门预算公开表（按表标题查找，如“部门预算收支总表”；可用 --profile 指定格式）"
                            + ("；若它是公开包的说明部分，请与其公开表 PDF 放在同一文件夹一并校验" if sample else ""),
-                           text_only=bool(sample), sample=sample)
+                           sample=sample)
     except InputError as exc:
         return Outcome(path, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - UsageError and damaged-file errors carry their Chinese message
@@ -125,9 +129,6 @@ def check_many(files: list[Path], options: CheckOptions, jobs: int, opener, on_d
     return result
 
 
-NO_STATEMENT_WORDS = "找不到情况说明"
-
-
 def _bigrams(text: str) -> set[str]:
     text = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     return {text[i:i + 2] for i in range(len(text) - 1)}
@@ -146,11 +147,12 @@ def split_packages(outcomes: list[Outcome]) -> tuple[tuple[Path, Path], ...]:
     Returns (公开表 file, 说明 file) pairs."""
     texts = [o for o in outcomes if o.text_only]
     tables = [o for o in outcomes if o.report is not None and o.sample and o.companion is None
-              and any(NO_STATEMENT_WORDS in n for n in o.report.notes)]
+              and o.report.statement_found is False]
     if not texts or not tables:
         return ()
     # words every document of the folder opens with (省, 年度, 部门预算, 公开…) tell none apart
-    samples = [_bigrams(o.sample) for o in texts + tables]
+    bigrams = {o.path: _bigrams(o.sample) for o in texts + tables}
+    samples = list(bigrams.values())
     generic = {b for b in set.union(*samples) if sum(b in s for s in samples) > len(samples) // 2} if len(samples) > 2 \
         else set()
     pairs, taken = [], set()
@@ -166,7 +168,7 @@ def split_packages(outcomes: list[Outcome]) -> tuple[tuple[Path, Path], ...]:
             if unit:  # the longest part of the unit's name the text prints (江苏省委办公厅 in 中共江苏省委办公厅)
                 score = _longest_common(unit, text.sample)
             else:
-                score = len((_bigrams(table.sample) - generic) & _bigrams(text.sample))
+                score = len((bigrams[table.path] - generic) & bigrams[text.path])
             scored.append((score, table))
         scored.sort(key=lambda s: -s[0])
         if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[1][0] < scored[0][0]):

@@ -266,13 +266,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(report_text(label, report).splitlines()[0] if progress.QUIET else report_text(label, report))
         if report.outcome != "通过" and worst == EXIT_OK:  # 不通过, or 无法完整校验: not a pass
             worst = EXIT_FINDINGS
-    standing = _standing(directory, result) if directory is not None else None
-    if args.summary:
-        _write_summary(Path(args.summary), result, to_stderr=args.format == "json", directory=standing)
-    if args.format == "json":
-        from budget_disclosure.batch import summary_rows
+    from budget_disclosure.batch import summary_rows
 
-        packages, _, rules = summary_rows(result)  # the reviewer's summary, as the 汇总 workbook has it
+    # the reviewer's summary rows, once, for the 汇总 workbook, the JSON and the 名录 alike
+    summary = summary_rows(result) if args.summary or args.format == "json" or directory is not None else None
+    standing = _standing(directory, summary[0]) if directory is not None else None
+    if args.summary:
+        _write_summary(Path(args.summary), summary, to_stderr=args.format == "json", directory=standing)
+    if args.format == "json":
+        packages, _, rules = summary
         extra = {"directory": {"line": standing[0], "units": standing[1]}} if standing else {}
         print(dumps({"files": reports, "skipped": [{"path": str(p), "reason": why} for p, why in found.skipped],
                      "summary": summary_dict(reports) | {"packages": packages, "rules": rules} | extra}))
@@ -281,7 +283,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for row in standing[1]:
             if not row["package"]:
                 print(f"  未找到公开包：{row['department']} {row['unit']}", file=sys.stderr)
-            elif row["timeliness"].startswith("超过"):
+            elif row["late"]:
                 print(f"  批复后{row['timeliness']}公开：{row['department']} {row['unit']}", file=sys.stderr)
     if result.interrupted:
         print(f"已中止：校验了 {len(result.outcomes)}/{result.total} 个文件，结果已输出" +
@@ -330,7 +332,7 @@ def _annotate(outcome, report, args) -> list[Path] | None:
         if not places:
             unplaced.append(f"{f.severity} {f.rule}：{f.message}")
     written = []
-    for n, path in enumerate(files):
+    for path in files:
         target = Path(args.output) if args.output and len(files) == 1 else path.with_name(f"{path.stem}.校验.pdf")
         try:
             count = annotate(path, target, marks[path.name], unplaced if path == outcome.path else [])
@@ -345,7 +347,6 @@ def _annotate(outcome, report, args) -> list[Path] | None:
 
 def _read_units(path: Path):
     """The reviewer's 单位名录, read from its first sheet; a bad one is refused before any check runs."""
-    from budget_disclosure.engine.issues import InputError
     from budget_disclosure.units_directory import parse
 
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
@@ -359,29 +360,26 @@ def _read_units(path: Path):
         raise UsageError(f"单位名录 {path}：" + "；".join(str(p) for p in exc.problems)) from exc
 
 
-def _standing(units, result) -> tuple[str, list[dict]]:
-    """The 名录's units against the packages checked: (the 公开率 line, one row per unit)."""
-    from budget_disclosure.batch import summary_rows
+def _standing(units, packages: list[dict]) -> tuple[str, list[dict]]:
+    """The 名录's units against the packages checked (the summary's rows): (the 公开率 line, one row per unit)."""
     from budget_disclosure.units_directory import rate_line, standings
 
-    packages, _, _ = summary_rows(result)
     found, unlisted = standings(units, packages)
     rows = [{"department": s.unit.department, "unit": s.unit.unit, "package": s.package, "outcome": s.outcome,
              "approved": s.unit.approved.isoformat() if s.unit.approved else "",
-             "published": s.unit.published.isoformat() if s.unit.published else "", "timeliness": s.timeliness}
-            for s in found]
+             "published": s.unit.published.isoformat() if s.unit.published else "", "timeliness": s.timeliness,
+             "late": s.late} for s in found]
     rows += [{"department": "（名录外）", "unit": p["unit"], "package": p["path"], "outcome": p.get("outcome", ""),
-              "approved": "", "published": "", "timeliness": "—"} for p in unlisted]
+              "approved": "", "published": "", "timeliness": "—", "late": False} for p in unlisted]
     return rate_line(found, unlisted), rows
 
 
-def _write_summary(target: Path, result, to_stderr: bool = False, directory=None) -> None:
-    from budget_disclosure.batch import summary_rows
+def _write_summary(target: Path, summary, to_stderr: bool = False, directory=None) -> None:
     from budget_disclosure.xlio.summary_io import write_summary
 
     if target.parent and not target.parent.exists():
         raise UsageError(f"汇总文件的文件夹不存在：{target.parent}")
-    packages, findings, rules = summary_rows(result)
+    packages, findings, rules = summary
     try:
         written = write_summary(target, packages, findings, rules, directory)
     except OSError as exc:
@@ -511,9 +509,7 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from budget_disclosure.xlio.template import build_profile_template, main as build
-
-    from budget_disclosure.xlio.template import build_template
+    from budget_disclosure.xlio.template import build_profile_template, build_template, main as build
 
     name = _profile_name(args.profile)
     if (name is None or name == "hebei") and not args.output:

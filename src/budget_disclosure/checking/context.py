@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 from budget_disclosure.checking.findings import ROUNDING, Finding
 from budget_disclosure.checking.registry import Rule
-from budget_disclosure.engine.codes import Classifications
+from budget_disclosure.engine.codes import LEVEL_DIGITS, Classifications
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
 from budget_disclosure.layout.families import Profile, profile, required_lines
 from budget_disclosure.layout.lines import is_class_key
@@ -61,6 +61,7 @@ class CheckContext:
         self.statement_sheet = statement_sheet
         self.statement_columns: dict[int, int] = {}  # row → column of the paragraph (default B)
         self.outlines: list = []  # reading.model.Outline of each published file (a PDF), for BD52x
+        self.ungenerated = False  # the 预算明细 has amounts and no table any figure: fill was never run
         self.balanced = False  # fill printed the tables 舍位平衡: a cell may be 0.01 off its plain rounding
         # False for a unit's own package: the 上年预算 sheet holds the department's figures
         self.compares_last_year = compares_last_year
@@ -311,7 +312,7 @@ class CheckContext:
         t = self.package.tables.get(key)
         if t is None or t.spec.kind not in CODED_KINDS or not row.isdigit():
             return False
-        leaf = 5 if t.spec.hierarchy == "economic" else 7
+        leaf = LEVEL_DIGITS.get(t.spec.hierarchy or "functional", LEVEL_DIGITS["functional"])[-1]
         return len(row) == leaf and column not in ("合计", "小计", "总计") and not column.endswith("合计")
 
     def balance(self, left: list[Ref], right: list[Ref], what: str) -> Finding | None:

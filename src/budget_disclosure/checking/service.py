@@ -50,6 +50,7 @@ class CheckReport:
     coverage: Coverage | None = None
     titled_year: int | None = None
     pages: tuple[int, int] | None = None  # a PDF's pages read (with text) and pages in all
+    statement_found: bool | None = None  # whether a 情况说明 was found (None: not looked for)
 
     @property
     def unit(self) -> str:
@@ -198,15 +199,18 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     if reads_texts:
         _printed_parts(texts, grids)
     statement_note = ""
+    statement_found: bool | None = None
     columns: dict[int, int] = {}
     if not reads_texts:
         paragraphs, where = [], NARRATIVE_SHEET
     elif statement_docx is not None:
         paragraphs, where = statement.docx_paragraphs(statement_docx), Path(statement_docx).name
+        statement_found = True
     else:
         table_sheets = {s for t in package.tables.values() for s in t.sheets}
         toc_sheets = set(getattr(port, "toc_sheets", ()))  # a PDF's 目录: never its 情况说明
         found = statement.find_statement(port, NOT_TABLE_SHEETS - {NARRATIVE_SHEET} | table_sheets | toc_sheets)
+        statement_found = found is not None
         if found is None:
             paragraphs, where = [], NARRATIVE_SHEET
             statement_note = ("找不到情况说明（没有成段文字的工作表；可用 --statement 指定 .docx）：情况说明的核对不适用")
@@ -240,7 +244,9 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     context.balanced = bool(exact) and read_meta(port).get("舍位平衡") == "是"
     if statement_note:
         context.notes.append(statement_note)
-    if exact and not any(t.cells_read for t in package.tables.values()) and any(v for v in exact.values()):
+    context.ungenerated = bool(exact) and not any(t.cells_read for t in package.tables.values()) and \
+        any(v for v in exact.values())
+    if context.ungenerated:
         # a workbook whose tables were never generated: one finding says so (BD601), and only the
         # input sheets are checked — not nine tables of consequences
         rules = [r for r in rules if r.code == "BD601" or r.code in INPUT_RULES]
@@ -270,7 +276,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
         notes = port.reading_notes() + notes
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {}, coverage,
-                       context.year, (port.pages_read, port.pages) if hasattr(port, "pages_read") else None)
+                       context.year, (port.pages_read, port.pages) if hasattr(port, "pages_read") else None,
+                       statement_found)
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:

@@ -126,8 +126,7 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
             "open_errors": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message} for f in report.blocking],
             "rules": report.rules_run,
             # what a reviewer needs to know was and was not checked in the published package
-            "coverage": report.coverage.as_dict() if report.coverage else None,
-            "not_applicable": list(report.coverage.notes) if report.coverage else [],
+            "coverage": report.coverage.as_dict() if report.coverage else None,  # with what was not applicable
             "acknowledged": [{"rule": f.rule, "cell": _where(f).strip(), "message": f.message, "reason": f.acknowledged}
                              for f in report.findings if f.acknowledged],
             "findings": {"强制": report.count(ERROR), "提示": report.count(WARNING), "尾差": report.count(ROUNDING)},

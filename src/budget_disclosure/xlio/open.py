@@ -19,14 +19,7 @@ def open_book(path, for_reading_only: bool = False, writes=None):
     from budget_disclosure.xlio.archive import WorkbookRejected, kind
 
     if isinstance(path, tuple):
-        from budget_disclosure.xlio.pdf_book import PdfBook
-        from budget_disclosure.xlio.pdf_extract import PdfRejected
-
-        try:
-            return PdfBook(list(path))
-        except PdfRejected as exc:
-            raise Unusable(str(exc)) from exc
-
+        return _pdf_book(list(path))
     if not path.exists():
         raise Unusable(f"找不到文件：{path}")
     if path.is_dir():
@@ -35,13 +28,7 @@ def open_book(path, for_reading_only: bool = False, writes=None):
     if suffix == ".pdf":
         if not for_reading_only:
             raise Unusable(f"{path}：PDF 只能校验（可用 --annotate 写出带批注的副本），不能{WRITES}")
-        from budget_disclosure.xlio.pdf_book import PdfBook
-        from budget_disclosure.xlio.pdf_extract import PdfRejected
-
-        try:
-            return PdfBook([path])
-        except PdfRejected as exc:
-            raise Unusable(str(exc)) from exc
+        return _pdf_book([path])
     if suffix not in (".xlsx", ".xlsm", ".xls"):
         raise Unusable(f"{path}：只支持 .xlsx / .xlsm 工作簿和 .pdf（旧版 .xls 只能校验）")
     try:
@@ -68,3 +55,14 @@ def open_book(path, for_reading_only: bool = False, writes=None):
         raise Unusable(str(exc)) from exc
     except OSError as exc:
         raise Unusable(f"{path}：无法读取文件（{exc.strerror or exc}）") from exc
+
+
+def _pdf_book(paths: list):
+    """A published package in one PDF or two (说明, 公开表), read only."""
+    from budget_disclosure.xlio.pdf_book import PdfBook
+    from budget_disclosure.xlio.pdf_extract import PdfRejected
+
+    try:
+        return PdfBook(paths)
+    except PdfRejected as exc:
+        raise Unusable(str(exc)) from exc

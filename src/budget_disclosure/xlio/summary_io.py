@@ -16,6 +16,7 @@ PACKAGE_KEYS = ("path", "code", "unit", "year", "profile", "outcome", "errors", 
 FLAGGED_COLUMN = PACKAGE_KEYS.index("flagged") + 1
 DIRECTORY_HEADER = ("部门", "单位", "公开包", "结论", "批复日期", "公开日期", "批复后公开")
 FINDING_HEADER = ("文件", "单位", "规则", "级别", "表", "单元格", "问题", "已说明")
+FINDING_KEYS = ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged")
 RULE_HEADER = ("规则", "名称", "级别", "出现的公开包数", "问题数")
 
 
@@ -66,7 +67,7 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
     fs = wb.create_sheet("问题清单")
     _header(fs, FINDING_HEADER)
     for r, f in enumerate(findings, 2):
-        put_row(fs, r, [f.get(k) for k in ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged")])
+        put_row(fs, r, [f.get(k) for k in FINDING_KEYS])
         if f.get("link"):
             cell = fs.cell(r, 6)
             cell.hyperlink, cell.font = f["link"], Font(color="0563C1", underline="single")
@@ -97,7 +98,7 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
             (target.with_suffix(".csv"), PACKAGE_HEADER, packages,
              PACKAGE_KEYS),
             (target.with_name(f"{target.stem}.问题清单.csv"), FINDING_HEADER, findings,
-             ("path", "unit", "rule", "severity", "table", "cell", "message", "acknowledged"))):
+             FINDING_KEYS)):
         def write(tmp, header=header, rows=rows, keys=keys):
             with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
                 out = csv.writer(f)
@@ -123,7 +124,7 @@ def _directory_sheet(wb, line: str, rows: list[dict]) -> None:
     for r, row in enumerate(rows, 3):
         put_row(ds, r, [row.get(k) for k in ("department", "unit", "package", "outcome", "approved", "published",
                                              "timeliness")])
-        if not row.get("package") or str(row.get("timeliness", "")).startswith("超过"):
+        if not row.get("package") or row.get("late"):
             ds.cell(r, 3 if not row.get("package") else 7).font = Font(color="C00000", bold=True)
     ds.freeze_panes = "A3"
     ds.auto_filter.ref = f"A2:G{max(2, len(rows) + 2)}"

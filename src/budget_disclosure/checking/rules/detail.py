@@ -25,8 +25,7 @@ def table_matches_detail(ctx):
     通过示例：生成后未改动的表。"""
     if not ctx.exact:
         return
-    if not any(t.cells_read for t in ctx.package.tables.values()) and any(v != ZERO for v in ctx.exact.values()):
-        # nothing generated yet: one finding, not one per cell of nine tables
+    if ctx.ungenerated:  # nothing generated yet: one finding, not one per cell of nine tables
         first = next(iter(ctx.package.tables.values()), None)
         yield ctx.finding("", f"{len(ctx.package.tables)} 张表都还没有数字，预算明细中已有金额：表格尚未生成，"
                           "请先运行“生成报表”（budget-disclosure fill）", [first.title] if first else [])
