@@ -124,3 +124,35 @@ def test_paths_are_contained(tmp_path):
                     "%2e%2e/.env", "js/%252e%252e/%252e%252e/.env"):
         assert contained(static, attempt) is None, attempt
     assert unsafe_path("/static/%2e%2e/x") and unsafe_path("/a/..%2fb") and not unsafe_path("/static/js/ribbon.js")
+
+
+def test_any_route_s_failure_is_answered_in_chinese_not_with_the_exception_text():
+    """A download or static route that fails (xlwings-server answers repr(exception) in its dev setting)."""
+    async def dev_error(scope, receive, send):
+        await send({"type": "http.response.start", "status": 500, "headers": []})
+        await send({"type": "http.response.body", "body": b"FileNotFoundError('/srv/project/.bd-downloads/x.zip')"})
+
+    status, body = run(_call(RequestGuard(dev_error, LIMITS), _scope("/downloads/abc"), chunks=[b""]))
+    assert status == 500 and "服务器处理出错" in json.loads(body)["detail"] and b".bd-downloads" not in body
+
+
+def test_a_guard_that_cannot_be_installed_stops_the_server_rather_than_run_without_it():
+    """SystemExit, which xlwings-server's `except Exception` round routers/custom.py does not swallow."""
+    import pytest
+
+    from budget_disclosure.xl.server_guard import install
+
+    with pytest.raises(SystemExit) as stopped:
+        install()  # no xlwings_server.main being imported here
+    assert not isinstance(stopped.value, Exception) and "未启动" in str(stopped.value)
+
+
+def test_limits_are_read_from_the_project_s_env_file(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text('BD_MAX_SCRIPTS=5\nBD_MAX_CELLS="1234"\n', "utf-8")
+    monkeypatch.setenv("XLWINGS_PROJECT_DIR", str(tmp_path))
+    monkeypatch.delenv("BD_MAX_SCRIPTS", raising=False)
+    monkeypatch.delenv("BD_MAX_CELLS", raising=False)
+    monkeypatch.setenv("BD_MAX_BODY_MB", "3")  # the environment comes first
+    limits = Limits.from_env()
+    assert (limits.max_scripts, limits.max_cells, limits.max_body) == (5, 1234, 3 << 20)
+    assert Limits.defaults().max_scripts == 2

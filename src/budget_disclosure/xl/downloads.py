@@ -29,7 +29,9 @@ def folder() -> Path:
     answers), else — outside a server — a private temporary folder of this process. Never a
     predictable folder in the system's temporary directory."""
     global _PRIVATE
-    chosen = os.environ.get("BD_DOWNLOAD_DIR")
+    from budget_disclosure.xl.server_guard import setting
+
+    chosen = setting("BD_DOWNLOAD_DIR")  # the environment's, else the project's .env
     project = os.environ.get("XLWINGS_PROJECT_DIR")
     if chosen or project:
         path = Path(chosen) if chosen else Path(project) / ".bd-downloads"

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+import anyio
+
 log = logging.getLogger("budget_disclosure.server")
 
 _SCRIPT_ROUTES = ("/xlwings/custom-scripts-call/", "/xlwings/custom-functions-call")
@@ -50,19 +52,37 @@ class Limits:
     max_scripts: int
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def defaults(cls) -> "Limits":
         from budget_disclosure.xl.macros import DETAIL_LINE_BYTES, PACKAGE_BYTES, WEB_MAX_DETAIL_ROWS
 
         # Excel on the web sends at most ~5 MB; the largest request we accept is that with a margin
-        default_body = int((PACKAGE_BYTES + WEB_MAX_DETAIL_ROWS * DETAIL_LINE_BYTES) * 1.5)
+        body = int((PACKAGE_BYTES + WEB_MAX_DETAIL_ROWS * DETAIL_LINE_BYTES) * 1.5)
         # cells: the 预算明细 at its web limit (14 columns) and the package's sheets, twice over
-        default_cells = 2 * (WEB_MAX_DETAIL_ROWS * 14 + 200_000)
-        return cls(_number("BD_MAX_BODY_MB", default_body, 1 << 20),
-                   _number("BD_MAX_CELLS", default_cells, 1), _number("BD_MAX_SCRIPTS", 2, 1))
+        return cls(body, 2 * (WEB_MAX_DETAIL_ROWS * 14 + 200_000), 2)
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        """The defaults, as the environment or the project's .env sets them (BD_MAX_BODY_MB, BD_MAX_CELLS,
+        BD_MAX_SCRIPTS)."""
+        base = cls.defaults()
+        return cls(_number("BD_MAX_BODY_MB", base.max_body, 1 << 20),
+                   _number("BD_MAX_CELLS", base.max_cells, 1), _number("BD_MAX_SCRIPTS", base.max_scripts, 1))
+
+
+def setting(name: str) -> str:
+    """A BD_ setting: the environment's, else the project's .env (xlwings-server reads only its own
+    XLWINGS_ settings from there)."""
+    value = os.environ.get(name)
+    if value is None:
+        from dotenv import dotenv_values
+
+        env = Path(os.environ.get("XLWINGS_PROJECT_DIR") or ".") / ".env"
+        value = dotenv_values(env).get(name) if env.is_file() else None
+    return (value or "").strip()
 
 
 def _number(name: str, default: int, scale: int) -> int:
-    text = os.environ.get(name, "").strip()
+    text = setting(name)
     try:
         value = float(text) * scale if text else default
     except ValueError:
@@ -100,10 +120,12 @@ def contained(folder: Path, relative: str) -> Path | None:
 def contained_lookup(self, path: str):
     """``OverridableStaticFiles.lookup_path``, contained: the project's file if it lies inside the
     project's static folder, else Starlette's own lookup in the package folder (which checks)."""
+    from starlette.staticfiles import StaticFiles
+
     found = contained(self.user_dir, path)
     if found is not None:
         return str(found), os.stat(found)
-    return super(type(self), self).lookup_path(path)
+    return StaticFiles.lookup_path(self, path)
 
 
 def _patch_static(main_module) -> None:
@@ -112,11 +134,12 @@ def _patch_static(main_module) -> None:
         raise RuntimeError("xlwings-server 已不再提供 OverridableStaticFiles：无法确认静态文件是否受限，拒绝启动"
                            "（请使用 pyproject 中固定的 xlwings-server 版本）")
     cls.lookup_path = contained_lookup
+    # the lookup as the server will call it, on paths that leave the folder: it must find nothing
     probe = cls.__new__(cls)
     probe.user_dir = Path(os.environ.get("XLWINGS_PROJECT_DIR") or ".") / "static"
     probe.directory, probe.all_directories, probe.follow_symlink = None, [], False
     for attempt in ("../.env", "..%2f.env", "/etc/passwd", "../../../../../../etc/passwd"):
-        if contained(probe.user_dir, attempt) is not None:
+        if cls.lookup_path(probe, attempt)[1] is not None:
             raise RuntimeError("静态文件路径检查失败：拒绝启动")
 
 
@@ -212,6 +235,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Failed(Exception):
+    """The app answered 5xx: the answer is replaced by ours."""
+
+
 _GENERIC = {400: "请求格式不正确：请在 Excel 中通过“预算公开”选项卡操作",
             401: "未登录或登录已过期：请重新登录后再试",
             403: "没有权限执行此操作",
@@ -242,11 +269,7 @@ class RequestGuard:
             log.warning("[%s] 拒绝过大的请求：%s 字节", request_id, length)
             return await _send_answer(send, 413, _too_large(self.limits), request_id)
         if not any(route in path for route in _SCRIPT_ROUTES):
-            try:
-                body = await _read_body(receive, self.limits.max_body)
-            except _TooLarge:
-                return await _send_answer(send, 413, _too_large(self.limits), request_id)
-            return await self.app(scope, _replay(body, receive), send)
+            return await self._other(scope, receive, send, request_id)
         if self.running >= self.limits.max_scripts:
             return await _send_answer(send, 503, "服务繁忙，请稍后再试", request_id)
         self.running += 1
@@ -254,6 +277,30 @@ class RequestGuard:
             await self._script(scope, receive, send, request_id)
         finally:
             self.running -= 1
+
+    async def _other(self, scope, receive, send, request_id: str) -> None:
+        """Any other route (static files, downloads, the manifest): its body bounded before the app sees
+        it (a GET's is empty), and a failure answered in Chinese — never the exception text a dev
+        setting shows."""
+        try:
+            body = await _read_body(receive, self.limits.max_body)
+        except _TooLarge:
+            return await _send_answer(send, 413, _too_large(self.limits), request_id)
+        started = False
+
+        async def watched(message):
+            nonlocal started
+            if message["type"] == "http.response.start" and message["status"] >= 500:
+                raise _Failed(message["status"])  # its body (an exception's text) is not passed on
+            started = started or message["type"] == "http.response.start"
+            return await send(message)
+
+        try:
+            await self.app(scope, _replay(body, receive), watched)
+        except Exception:  # noqa: BLE001 - every failure answered in Chinese; the traceback to the log
+            log.exception("[%s] %s 出错", request_id, scope.get("path"))
+            if not started:
+                await _send_answer(send, 500, _GENERIC[500], request_id)
 
     async def _script(self, scope, receive, send, request_id: str) -> None:
         name = scope.get("path", "").rsplit("/custom-scripts-call/", 1)
@@ -263,7 +310,9 @@ class RequestGuard:
             body = await _read_body(receive, self.limits.max_body)
         except _TooLarge:
             return await _send_answer(send, 413, _too_large(self.limits), request_id)
-        if scope.get("method") == "POST" and (problem := book_problem(body, self.limits)) is not None:
+        # parsed off the event loop: a request of several MB must not hold the other requests up
+        if scope.get("method") == "POST" and \
+                (problem := await anyio.to_thread.run_sync(book_problem, body, self.limits)) is not None:
             log.warning("[%s] 拒绝请求 %s：%s", request_id, scope.get("path"), problem[1])
             return await _send_answer(send, *problem, request_id)
         state = {"started": False, "status": 0, "held": None, "chunks": []}
@@ -370,9 +419,15 @@ def install(limits: Limits | None = None) -> None:
     import sys
 
     main = sys.modules.get("xlwings_server.main")
-    if main is None or not hasattr(main, "app"):
-        raise RuntimeError("server_guard.install() 应在 xlwings-server 启动时由 routers/custom.py 调用")
-    _patch_static(main)
+    try:
+        if main is None or not hasattr(main, "app"):
+            raise RuntimeError("server_guard.install() 应在 xlwings-server 启动时由 routers/custom.py 调用")
+        _patch_static(main)
+    except RuntimeError as exc:
+        # SystemExit, not an Exception: xlwings-server imports routers/custom.py inside `except Exception`
+        # and would start without the guard (under uvicorn or gunicorn too)
+        log.critical("%s", exc)
+        raise SystemExit(f"预算公开服务未启动：{exc}") from exc
     if not any(m.cls is RequestGuard for m in main.app.user_middleware):
         main.app.add_middleware(RequestGuard, limits=limits)
     main.app.state.bd_guard = True

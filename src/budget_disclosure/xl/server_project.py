@@ -40,7 +40,7 @@ class ProjectError(Exception):
 def _filled(text: str) -> str:
     from budget_disclosure.xl.server_guard import Limits
 
-    limits = Limits.from_env()
+    limits = Limits.defaults()  # the README states the defaults; .env may set others
     for key, value in {"__CHECK_MAX_DETAIL_ROWS__": macros.CHECK_MAX_DETAIL_ROWS,
                        "__WEB_MAX_DETAIL_ROWS__": macros.WEB_MAX_DETAIL_ROWS,
                        "__DOWNLOAD_MINUTES__": macros.DOWNLOAD_MINUTES,
@@ -155,7 +155,7 @@ def run(folder: Path, host: str = "127.0.0.1", port: int = 8000, no_auth: bool =
 
     try:
         from xlwings_server.main import main_app
-    except RuntimeError as exc:  # the guard refused (server_guard._patch_static)
+    except SystemExit as exc:  # the guard refused to start (server_guard.install)
         raise ProjectError(str(exc)) from exc
     if not server_guard.installed():
         raise ProjectError(f"{folder / 'routers' / 'custom.py'} 没有启用预算公开的安全防护（静态文件限制、请求大小限制）："
