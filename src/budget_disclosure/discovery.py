@@ -2,11 +2,13 @@
 
 A reviewer points the batch at a crawled portal or a shared drive: links, lock files, pipes and
 loops are there too. Nothing is skipped in silence: each entry that looks like a package (by its
-suffix) but is not checked is listed with why; other files are counted once.
+suffix) but is not checked is listed with why, and so is a link that leads nowhere; files of other
+kinds are passed over.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -17,7 +19,6 @@ from pathlib import Path
 class Found:
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # (entry, why, in Chinese)
-    others: int = 0  # files of other kinds (not workbooks or PDFs): counted, not listed
 
 
 def _why_not(path: Path, name: str) -> str | None:
@@ -33,7 +34,7 @@ def _why_not(path: Path, name: str) -> str | None:
     except FileNotFoundError:
         return "链接指向的文件不存在"
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             return "符号链接循环"
         return f"无法访问（{exc.strerror or exc}）"
     if stat.S_ISDIR(mode):
@@ -84,9 +85,7 @@ def _walk(folder: Path, suffixes: tuple[str, ...], found: Found, seen: set[tuple
         if not entry.name.lower().endswith(suffixes):
             if entry.is_symlink() and not os.path.exists(entry.path):
                 found.skipped.append((path, "链接指向的文件不存在"))
-            else:
-                found.others += 1
-            continue
+            continue  # a file of another kind: not a package
         why = _why_not(path, entry.name)
         if why is None:
             found.files.append(path)

@@ -5,6 +5,7 @@ Folders are created as the user's umask says (mkdtemp's are private)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -104,15 +105,22 @@ def _as_user_would_create(folder: Path) -> None:
     os.chmod(folder, 0o777 & ~_umask())
 
 
+@functools.cache
+def _libc():
+    """The C library, loaded once per process."""
+    import ctypes
+    import ctypes.util
+
+    return ctypes.CDLL(ctypes.util.find_library("c") or None)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE, macOS renamex_np RENAME_SWAP);
     False where the system cannot, so the caller falls back to two renames."""
-    import ctypes
-    import ctypes.util
     import sys
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc = _libc()
         if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
             at_fdcwd, rename_exchange = -100, 2
             done = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)

@@ -25,9 +25,7 @@ def runs_as_formula(value: object) -> bool:
 
 def csv_safe(value: object) -> object:
     """A CSV cell that a spreadsheet will not run: formula-like text gets a leading apostrophe."""
-    if value is None:
-        return ""
-    return "'" + value if runs_as_formula(value) else value
+    return "" if value is None else excel_input(value)
 
 
 def excel_input(value: object) -> object:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from budget_disclosure.engine.issues import column_letter
+from budget_disclosure.engine.issues import column_letter, column_number
 from budget_disclosure.xlio.cell_text import excel_input
 from budget_disclosure.xlio.port import KEEP_NOTE, UNKNOWN_FILL, CellStyle
 
@@ -322,11 +322,7 @@ def _hyperlink(target: str, shown: object) -> str:
 
 
 def _cell_of(address: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in address if ch.isalpha())
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return int("".join(ch for ch in address if ch.isdigit())), number
+    return int("".join(ch for ch in address if ch.isdigit())), column_number("".join(ch for ch in address if ch.isalpha()))
 
 
 def _a1(row: int, col: int) -> str:

@@ -6,6 +6,7 @@ from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
 from decimal import Decimal
 
+from budget_disclosure.engine.issues import column_number
 from budget_disclosure.engine.money import YUAN_PER_WAN, ZERO, yuan_to_wan
 
 BALANCE_STEP = Decimal("0.01")
@@ -69,9 +70,6 @@ def detail_amount_looks_wrong(ctx):
     from budget_disclosure.reading.model import Address
 
     for problem in ctx.detail_unusual:
-        column = "".join(ch for ch in problem.cell if ch.isalpha())
         row = int("".join(ch for ch in problem.cell if ch.isdigit()) or 0)
-        index = 0
-        for ch in column:
-            index = index * 26 + ord(ch.upper()) - 64
+        index = column_number("".join(ch for ch in problem.cell if ch.isalpha()))
         yield ctx.finding("", problem.message, [Address(DETAIL_SHEET, row, index)] if row and index else [])
