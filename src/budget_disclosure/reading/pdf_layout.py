@@ -614,23 +614,31 @@ def _rejoin_header_lines(lines: list[TextLine]) -> list[TextLine]:
     title too long for its line ends on the next ("…支出预" + "算表")."""
     out: list[TextLine] = []
     for line in lines:
-        text = "".join(ch for ch in line.text if not ch.isspace() and ch not in "“”\"")
+        text, spans = _kept(line, lambda ch: not ch.isspace() and ch not in "“”\"")
         if not text:
             continue  # the quotes of a title's “三公” printed a little above its line
         if out and len(text) <= 5 and text.endswith("表") and not out[-1].text.rstrip().endswith("表") \
                 and -line.size <= line.box.top - out[-1].box.bottom <= line.size:
             # a title too long for its line: "…培训费支出预" + "算表"
             head = out[-1]
-            out[-1] = TextLine(head.text + text, head.box.union(line.box), head.size, head.spans + line.spans[:len(text)])
+            out[-1] = TextLine(head.text + text, head.box.union(line.box), head.size, head.spans + spans)
             continue
         head = next((o for o in reversed(out) if _NAME_LINE.match(o.text) and abs(o.box.x0 - line.box.x0) <= 2
                      and 0 <= line.box.top - o.box.bottom <= 0.9 * line.size), None)
         if head is not None and not re.search(r"[:：\d]", line.text) and not _title_like(line.text) and len(line.text) <= 20:
-            out[out.index(head)] = TextLine(head.text + line.text.strip(), head.box.union(line.box), head.size,
-                                            head.spans + line.spans)
+            rest = line.text.strip()
+            start = line.text.index(rest[0]) if rest else 0
+            out[out.index(head)] = TextLine(head.text + rest, head.box.union(line.box), head.size,
+                                            head.spans + line.spans[start:start + len(rest)])
             continue
         out.append(line)
     return out
+
+
+def _kept(line: TextLine, keep) -> tuple[str, tuple]:
+    """The line's characters that ``keep`` accepts, with their x-ranges (so a box still finds them)."""
+    pairs = [(ch, span) for ch, span in zip(line.text, line.spans or [None] * len(line.text)) if keep(ch)]
+    return "".join(ch for ch, _ in pairs), tuple(span for _, span in pairs if span is not None)
 
 
 def _notes(pending: list[TextLine]) -> tuple[list[TextLine], list[TextLine]]:
