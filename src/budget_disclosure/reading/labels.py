@@ -7,6 +7,11 @@ import unicodedata
 from functools import lru_cache
 
 # a numeral is an ordinal only with its bracket or separator: 一般公共预算 keeps its 一
+# The numbers a document puts before its parts and headings (as regex fragments, shared by the
+# readers of a PDF's headings and 目录 and by the rules that compare them): 第一部分, 一、, （一）
+PART_NUMBER = r"第[一二三四五六七八九十]+部分"
+CHINESE_NUMBER = r"[一二三四五六七八九十]+[、.．]"
+BRACKETED_NUMBER = r"[（(][一二三四五六七八九十\d]{1,3}[)）]"
 _ORDINAL = re.compile(r"^(\([一二三四五六七八九十]+\)[、.．]?|[一二三四五六七八九十]+[、.．]|\(?\d+\)[、.．]?|\d+[、.．]|其中[:：]?)")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": ""})
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from budget_disclosure.reading import pdf_toc
+from budget_disclosure.reading.labels import BRACKETED_NUMBER, CHINESE_NUMBER, PART_NUMBER
 from budget_disclosure.reading.pdf_model import (
     CJK, Box, PdfDocument, PdfPage, PieceCell, TablePiece, TextLine, joined, joiner,
 )
@@ -31,7 +32,7 @@ from budget_disclosure.reading.pdf_model import (
 MIN_COLUMN = 9.0  # points: narrower grid columns are the gaps of double borders, not columns (a digit and its padding need more)
 ROW_TOLERANCE = 3.0  # points: cells of one row have their boxes centred on one line, within this
 _PAGE_NUMBER = re.compile(r"^[-—–－─━·•\s]*(第\s*)?(\d{1,3})(\s*页)?(\s*共\s*\d+\s*页)?[-—–－─━·•\s]*$|^(\d{1,3})\s*/\s*\d{1,3}$")
-_HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+_HEADING = re.compile(rf"^\s*({PART_NUMBER}|{CHINESE_NUMBER}|{BRACKETED_NUMBER}"
                       r"|\d{1,2}[、.．](?![\d.．])\s*\S|\d{1,2}[)）])")
 _NOTE = re.compile(r"^\s*(注|说明|备注|[（(]无)")
 _SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")

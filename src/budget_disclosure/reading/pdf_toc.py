@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from budget_disclosure.reading.labels import BRACKETED_NUMBER, CHINESE_NUMBER, PART_NUMBER
 from budget_disclosure.reading.pdf_model import Box, PdfPage, TextLine
 
 # "部门预算收支总表 . . . . . 2", "一、主要职能……3": a title, a leader, a page number
@@ -14,8 +15,7 @@ LEADER_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*(?:[.…·。．\-—_]\s*){3,}(
 # a 目录 drawn as a table: the title in one cell, the page number in the last
 SPACED_ENTRY = re.compile(r"^(?P<title>.*?[^\d\s])\s+(?P<page>\d{1,3})\s*$")
 # an entry's own number: 第一部分, 一、, （一）, 1.
-ENTRY_NUMBER = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
-                          r"|\d{1,2}\s*[、.．]|附[件表录])")
+ENTRY_NUMBER = re.compile(rf"^\s*({PART_NUMBER}|{CHINESE_NUMBER}|{BRACKETED_NUMBER}|\d{{1,2}}\s*[、.．]|附[件表录])")
 _TOC_WORDS = ("目录", "目次")
 _TRAILING_LEADER = re.compile(r"(?:[.…·。．\-—_]\s*){2,}$|[。．.]$")
 _HEAD_ROW = re.compile(r"^(序号|编号)?(报表|表格|内容)?(名称|目录)(页码|页次)?$")

@@ -10,9 +10,10 @@ from difflib import SequenceMatcher
 
 from budget_disclosure.checking.findings import WARNING
 from budget_disclosure.checking.registry import Edit, rule
+from budget_disclosure.reading.labels import BRACKETED_NUMBER, CHINESE_NUMBER, PART_NUMBER
 from budget_disclosure.reading.model import Outline, TocLine
 
-_NUMBERING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+_NUMBERING = re.compile(rf"^({PART_NUMBER}|{CHINESE_NUMBER}|{BRACKETED_NUMBER}"
                         r"|\d{1,2}\s*[、.．](?=\d{4}年|\D)|公开\s*\d+\s*表[:：]?|表[一二三四五六七八九十\d]+[:：]?)")
 _NOISE = re.compile(r"[\s“”\"'‘’、，,。：:（）()《》〈〉·.．…—\-_]")
 
@@ -110,8 +111,7 @@ def _nearest(entry: str, cores: list[str], start: int, end: int) -> int | None:
 
 def _level(title: str) -> int:
     """How deep an entry's number puts it: 第一部分 0, 一、 1, （一） 2, 1. 3; no number 4."""
-    for level, pattern in enumerate((r"第[一二三四五六七八九十]+部分", r"[一二三四五六七八九十]+[、.．]",
-                                     r"[（(][一二三四五六七八九十\d]{1,3}[)）]", r"\d{1,2}\s*[、.．]")):
+    for level, pattern in enumerate((PART_NUMBER, CHINESE_NUMBER, BRACKETED_NUMBER, r"\d{1,2}\s*[、.．]")):
         if re.match(pattern, title):
             return level
     return 4
