@@ -76,6 +76,11 @@ EXPECTED = {
     "10_js-jianchayuan-2018-budget-dept.pdf": [
         # p26: "未归口管理行政单位离退休费（项）"; the tables' 项 2080504 is 未归口管理的行政单位离退休
         ("BD807", "“未归口管理行政单位离退休费（项）”不在表中，与表中“未归口管理的行政单位离退休”"),
+        # across years, with 09 (2017) in the folder: p25, p26 and p28 say 财政拨款 21,940.96万元 "增加3,958.98万元",
+        # so 2017's would be 17,981.98; the 2017 document prints 财政拨款 17,981.68 (p12 收入合计, p14 合计) and this
+        # document's own p25 "一般公共预算收入预算21,940.96万元，与上年相比增加3,959.28万元" gives 17,981.68 too
+        ("BD931", "财政拨款收、支总计各增加3,958.98万元"), ("BD931", "财政拨款支出增加3,958.98万元"),
+        ("BD931", "与上年相比增加3,958.98万元，增长22%"),
     ],
     "11_sh-putuo-wanli-2024-budget-dept.pdf": [
         # p7 item 9 其他教育支出: "2023年当年预算执行数为0.00万元 … 增加100.00%": no rate from a base of 0
@@ -121,13 +126,20 @@ def checked() -> dict[str, dict]:
     run = subprocess.run([sys.executable, "-m", "budget_disclosure", "check", str(FOLDER), "--format", "json",
                           "--jobs", "2"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 1, run.stderr[-2000:]
-    files = json.loads(run.stdout)["files"]
-    return {f["path"].rsplit("/", 1)[-1]: f for f in files}
+    out = json.loads(run.stdout)
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in out["files"]}
+    files[ACROSS] = {"comparisons": out["comparisons"], "missing_years": out["missing_years"]}
+    return files
+
+
+ACROSS = "(across documents)"
 
 
 def test_every_document_is_read(checked):
-    assert sorted(checked) == sorted(EXPECTED)  # the ten Jiangsu PDFs in five pairs, five single ones
+    assert sorted(checked) == sorted([*EXPECTED, ACROSS])  # the ten Jiangsu PDFs in five pairs, five single ones
     for name, report in checked.items():
+        if name == ACROSS:
+            continue
         coverage = report["coverage"]
         assert coverage["identities_checked"] == coverage["identities_total"] > 80, (name, coverage)
         assert all(t["recognised"] for t in coverage["tables"]), name
@@ -144,3 +156,15 @@ def test_each_error_is_one_the_page_shows(name, checked):
         rest.remove(hit)
     assert not rest, (name, rest)
     assert all(f.get("page") for f in checked[name]["findings"] if f["severity"] == "error" and f["cells"])
+
+
+def test_documents_of_one_unit_are_compared_across_years(checked):
+    """The folder holds four units in consecutive years (人大 2018→2019, 省委办公厅 2018→2019, 高院 2017→2018,
+    检察院 2017→2018): each pair is compared, the later year against the earlier, and every 比上年 statement
+    either compared or counted as not compared with its reason; 政协 2017 and 2019 are said to miss 2018."""
+    across = checked[ACROSS]
+    pairs = {(c["this"].rsplit("/", 1)[-1][:2], c["file"].rsplit("/", 1)[-1][:2]) for c in across["comparisons"]}
+    assert pairs == {("02", "01"), ("04", "03"), ("08", "07"), ("10", "09")}
+    for c in across["comparisons"]:
+        assert c["kind"] == "上年" and c["compared"] >= 10 and "problem" not in c, c
+    assert [(g["unit"], g["missing"]) for g in across["missing_years"]] == [("江苏省政协办公厅", [2018])]

@@ -188,8 +188,9 @@ def _code(report) -> str:
 
 
 def _name(report) -> str:
-    names = [t.unit_name for t in report.package.tables.values() if t.unit_name]
-    return max(set(names), key=names.count) if names else ""
+    from budget_disclosure.checking.service import unit_name
+
+    return unit_name(report)
 
 
 def _family(name: str) -> str:
@@ -240,3 +241,61 @@ def summary_rows(result: BatchResult) -> tuple[list[dict], list[dict], list[dict
               "packages": len(paths), "findings": counted[(code, severity)]}
              for (code, severity), paths in sorted(broken.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     return packages, findings, rules
+
+
+# -- documents of one unit across years ----------------------------------------------------------------
+def _unit_key(report) -> str:
+    """One unit across its documents: its code, else its name as printed (spaces, brackets and the
+    width of characters not counted)."""
+    from budget_disclosure.engine.codes import normalize_name
+
+    return _code(report) or normalize_name(_name(report))
+
+
+def document_year(report) -> int | None:
+    from budget_disclosure.checking.across import Side
+
+    return Side("", report).year
+
+
+def _document_kind(report) -> str:
+    from budget_disclosure.layout.families import profile
+
+    return profile(report.package.profile).document
+
+
+def document_pairs(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome, str]]:
+    """The comparisons a folder allows: for each unit (by code, else by name), each year's document
+    against the same kind of document of the year before ("previous"), and each 决算 against the 预算
+    of its year ("budget"). A unit's document with no year or no unit is not paired."""
+    by_unit: dict[str, dict[tuple[str, int], Outcome]] = {}
+    for o in outcomes:
+        key, year = _unit_key(o.report), document_year(o.report)
+        if key and year is not None:
+            by_unit.setdefault(key, {}).setdefault((_document_kind(o.report), year), o)
+    pairs = []
+    for documents in by_unit.values():
+        for (kind, year), o in sorted(documents.items(), key=lambda kv: kv[0]):
+            if (kind, year - 1) in documents:
+                pairs.append((o, documents[(kind, year - 1)], "previous"))
+            if kind == "决算" and ("预算", year) in documents:
+                pairs.append((o, documents[("预算", year)], "budget"))
+    return pairs
+
+
+def missing_years(outcomes: list[Outcome]) -> list[dict]:
+    """Units whose documents in the folder skip a year (2017 and 2019, no 2018): the comparison with
+    the year between cannot be made."""
+    by_unit: dict[tuple[str, str], list[tuple[int, Outcome]]] = {}
+    for o in outcomes:
+        key, year = _unit_key(o.report), document_year(o.report)
+        if key and year is not None:
+            by_unit.setdefault((key, _document_kind(o.report)), []).append((year, o))
+    out = []
+    for (_, kind), found in by_unit.items():
+        years = sorted({y for y, _ in found})
+        gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+        if gaps:
+            unit = _name(found[0][1].report) or _code(found[0][1].report)
+            out.append({"unit": unit, "kind": kind, "years": years, "missing": gaps})
+    return out

@@ -98,11 +98,16 @@ def cmd_fill(args: argparse.Namespace) -> int:
     source = Path(args.input)
     codes = _existing(args.codes, "科目表文件", (".csv",))
     if args.all_units:
+        if args.previous:
+            raise UsageError("--previous 用于部门预算：各单位预算不写比上年增减，不能与 --all-units 同用")
         return _fill_all_units(source, args, codes)
     target = Path(args.output) if args.output else source
     _writable_target(source, target, args.force)
+    last = _last_year(args.previous) if args.previous else None
     with progress.steps(3, "读取工作簿") as bar:
-        book = _open_book(source, writes=writes_sheet)
+        book = _open_book(source, writes=writes_sheet if last is None else _and_last_year(writes_sheet))
+        if last is not None:
+            _write_last_year(book, source, last)
         bar.step("生成九张表和情况说明")
         result = fill_book(book, unit=args.unit, codes_file=codes, balance=True if args.balance else None)
         bar.step(f"保存 {target.name}")
@@ -110,6 +115,55 @@ def cmd_fill(args: argparse.Namespace) -> int:
         bar.step()
     _print_fill(result, target)
     return EXIT_OK
+
+
+def _last_year(names: list[str]):
+    """fill --previous: the 上年预算 figures read from last year's published package."""
+    from budget_disclosure.batch import CheckOptions, document_year
+    from budget_disclosure.previous_year import last_year_inputs
+
+    other = _other_document(names, "上年公开包", CheckOptions(), 1)
+    last = last_year_inputs(other.report.package, document_year(other.report))
+    last.file = other.label
+    if not last.values:
+        raise UsageError(f"上年公开包 {other.label} 中读不到支出总表和“三公”经费表，无法填写上年预算")
+    return last
+
+
+def _same_number(a: object, b: object) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except InvalidOperation:
+        return str(a) == str(b)
+
+
+def _and_last_year(writes):
+    from budget_disclosure.layout.package_inputs import LAST_YEAR
+
+    return lambda name: writes(name) or name == LAST_YEAR.name
+
+
+def _write_last_year(book, source: Path, last) -> None:
+    """Replace the 上年预算 sheet's figures with last year's published ones, saying what was there."""
+    from budget_disclosure.layout.package_inputs import LAST_YEAR
+    from budget_disclosure.xlio.package_io import read_package_texts
+
+    if LAST_YEAR.name not in book.sheet_names():
+        raise UsageError(f"{source} 没有“{LAST_YEAR.name}”工作表：请使用本工具的模板")
+    before = read_package_texts(book).last_year
+    rows = last.rows()
+    replaced = [f"{label} {before[label]} → {value if value is not None else '空'}" for label, value in rows
+                if before.get(label) not in (None, "") and not _same_number(before[label], value)]
+    book.write_block(LAST_YEAR.name, 2, 1, rows)
+    say(f"上年预算：按上年公开包 {last.file}（{last.year} 年）填写 {len(last.values)} 项")
+    for label, where in last.sources.items():
+        say(f"  {label} {last.values[label]:,.2f}　取自 {where}")
+    if last.missing:
+        print(f"提示：上年公开包中没有 {'、'.join(last.missing)}，上年预算表中留空", file=sys.stderr)
+    for change in replaced:
+        print(f"注意：上年预算表原有数据已替换：{change}", file=sys.stderr)
 
 
 def _print_fill(result, target: Path) -> None:
@@ -193,9 +247,7 @@ def _expand(names: list[str]):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from budget_disclosure.batch import CheckOptions, check_many, default_jobs, split_packages
+    from budget_disclosure.batch import CheckOptions, default_jobs
     from budget_disclosure.checking.output import dumps, report_dict, report_text, summary_dict
     from budget_disclosure.checking.service import check_batch
 
@@ -225,16 +277,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         # checked by the fast reader even when flags are written (it reads what openpyxl reads: tested), so
         # the workbook is loaded whole only once, by the flagging
-        result = check_many(files, options, jobs, lambda p: _open_book(p, for_reading_only=True), done)
-    pairs = split_packages(result.outcomes) if not result.interrupted else ()
-    if pairs:  # a 说明 and its tables in two PDFs: checked again, as one package
-        options = replace(options, companions=pairs)
-        again = check_many([tables for tables, _ in pairs], options, jobs,
-                           lambda p: _open_book(p, for_reading_only=True), lambda o, c: None)
-        joined = {o.path: o for o in again.outcomes}
-        texts = {text for _, text in pairs}
-        result.outcomes = [joined.get(o.path, o) for o in result.outcomes if o.path not in texts]
-        result.total = len(result.outcomes)
+        result = _check_files(files, options, jobs, done)
     result.skipped = found.skipped
     for path, why in found.skipped:
         print(f"已跳过 {path}：{why}", file=sys.stderr)
@@ -242,6 +285,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if outcome.locked:
             print(f"提示：{outcome.path} 正在 Excel 中打开（有 ~${outcome.path.name}），校验的是上次保存的内容", file=sys.stderr)
     check_batch([(o.label, o.report) for o in result.outcomes if o.report is not None], options.select, options.ignore)
+    comparisons = _compare_documents(result, args, options, jobs)
     reports, worst = [], EXIT_OK
     for outcome in result.outcomes:
         path, report, label = outcome.path, outcome.report, outcome.label
@@ -271,13 +315,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     # the reviewer's summary rows, once, for the 汇总 workbook, the JSON and the 名录 alike
     summary = summary_rows(result) if args.summary or args.format == "json" or directory is not None else None
     standing = _standing(directory, summary[0]) if directory is not None else None
+    from budget_disclosure.batch import missing_years
+
+    gaps = missing_years([o for o in result.outcomes if o.report is not None]) if len(files) > 1 else []
     if args.summary:
-        _write_summary(Path(args.summary), summary, to_stderr=args.format == "json", directory=standing)
+        _write_summary(Path(args.summary), summary, to_stderr=args.format == "json", directory=standing,
+                       comparisons=comparisons, gaps=gaps)
+    if args.format == "text":
+        for gap in gaps:
+            print(f"缺少年度：{gap['unit']} {gap['kind']} 有 {'、'.join(map(str, gap['years']))} 年，缺 "
+                  f"{'、'.join(map(str, gap['missing']))} 年（无法与上年比较）", file=sys.stderr)
     if args.format == "json":
         packages, _, rules = summary
         extra = {"directory": {"line": standing[0], "units": standing[1]}} if standing else {}
         print(dumps({"files": reports, "skipped": [{"path": str(p), "reason": why} for p, why in found.skipped],
-                     "summary": summary_dict(reports) | {"packages": packages, "rules": rules} | extra}))
+                     "summary": summary_dict(reports) | {"packages": packages, "rules": rules} | extra,
+                     "comparisons": comparisons, "missing_years": gaps}))
     elif standing is not None:
         print(standing[0], file=sys.stderr)
         for row in standing[1]:
@@ -294,6 +347,68 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"共 {len(files)} 个文件：" + "，".join(f"{word} {counts[word]}" for word in ("通过", "不通过", "无法完整校验", "无法校验")
                                                  if counts[word]), file=sys.stderr)  # the tally: stdout keeps one block per file
     return worst
+
+
+def _check_files(files: list[Path], options, jobs: int, done=lambda o, c: None):
+    """Check the files; a 说明 and its tables published as two PDFs are checked again, as one package."""
+    from dataclasses import replace
+
+    from budget_disclosure.batch import check_many, split_packages
+
+    result = check_many(files, options, jobs, lambda p: _open_book(p, for_reading_only=True), done)
+    pairs = split_packages(result.outcomes) if not result.interrupted else ()
+    if pairs:
+        options = replace(options, companions=pairs)
+        again = check_many([tables for tables, _ in pairs], options, jobs,
+                           lambda p: _open_book(p, for_reading_only=True), lambda o, c: None)
+        joined = {o.path: o for o in again.outcomes}
+        texts = {text for _, text in pairs}
+        result.outcomes = [joined.get(o.path, o) for o in result.outcomes if o.path not in texts]
+        result.total = len(result.outcomes)
+    return result
+
+
+def _other_document(names: list[str], what: str, options, jobs: int):
+    """The package given with --previous or --budget (one file, or its 说明 and 公开表 PDFs), checked."""
+    from dataclasses import replace
+
+    files = [_existing(n, what, (".xlsx", ".xlsm", ".xls", ".pdf")) for n in names]
+    result = _check_files(files, replace(options, statement=None), jobs)
+    found = [o for o in result.outcomes if o.report is not None]
+    if len(result.outcomes) != 1 or not found:
+        problem = next((o.error for o in result.outcomes if o.error), "")
+        raise UsageError(f"{what}应是一个公开包（一个文件，或同一公开包的说明和公开表两个 PDF）" +
+                         (f"：{problem}" if problem else f"：读到 {len(result.outcomes)} 个"))
+    return found[0]
+
+
+def _compare_documents(result, args, options, jobs: int) -> list[dict]:
+    """--previous / --budget: the one package checked against last year's, or a 决算 against its 预算;
+    in a folder, every pair of documents of one unit found there (batch.document_pairs)."""
+    from decimal import Decimal, InvalidOperation
+
+    from budget_disclosure.batch import document_pairs
+    from budget_disclosure.checking.service import compare_documents
+
+    try:
+        threshold = Decimal(str(args.change_threshold)) if args.change_threshold is not None else None
+    except InvalidOperation:
+        raise UsageError(f"--change-threshold 应为百分数，如 50：{args.change_threshold}") from None
+    given = [(kind, names) for kind, names in (("previous", args.previous), ("budget", args.budget)) if names]
+    checked = [o for o in result.outcomes if o.report is not None]
+    comparisons = []
+    if given:
+        if len(checked) != 1:
+            raise UsageError("--previous / --budget 用于一个公开包：请只给出本年的一个文件（或其说明和公开表两个 PDF）")
+        for kind, names in given:
+            other = _other_document(names, "上年公开包" if kind == "previous" else "同年预算公开包", options, jobs)
+            comparisons.append(compare_documents((checked[0].label, checked[0].report), (other.label, other.report),
+                                                 kind, options.select, options.ignore, threshold) | {"this": checked[0].label})
+        return comparisons
+    for this, other, kind in document_pairs(checked):
+        comparisons.append(compare_documents((this.label, this.report), (other.label, other.report), kind,
+                                             options.select, options.ignore, threshold) | {"this": this.label})
+    return comparisons
 
 
 def _flag(path: Path, report, args) -> Path | None:
@@ -374,14 +489,14 @@ def _standing(units, packages: list[dict]) -> tuple[str, list[dict]]:
     return rate_line(found, unlisted), rows
 
 
-def _write_summary(target: Path, summary, to_stderr: bool = False, directory=None) -> None:
+def _write_summary(target: Path, summary, to_stderr: bool = False, directory=None, comparisons=(), gaps=()) -> None:
     from budget_disclosure.xlio.summary_io import write_summary
 
     if target.parent and not target.parent.exists():
         raise UsageError(f"汇总文件的文件夹不存在：{target.parent}")
     packages, findings, rules = summary
     try:
-        written = write_summary(target, packages, findings, rules, directory)
+        written = write_summary(target, packages, findings, rules, directory, list(comparisons), list(gaps))
     except OSError as exc:
         raise UsageError(f"无法写入汇总 {target}：{_os_reason(exc)}") from exc
     message = f"已写出汇总：{'、'.join(str(p) for p in written)}（{len(packages)} 个公开包，{len(findings)} 个问题）"
@@ -551,6 +666,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-units", action="store_true",
                    help="在 -o 指定的文件夹中写出部门预算和每个单位的单位预算（各一个工作簿）")
     p.add_argument("--codes", metavar="科目表.csv", help="当年官方科目表 CSV（编码,名称[,年度]），优先于内置科目表")
+    p.add_argument("--previous", nargs="+", metavar="上年公开包",
+                   help="上年公开的预算（工作簿或 PDF；说明和公开表分两个 PDF 时两个都给）：按其填写“上年预算”表，情况说明据此写比上年增减")
     p.set_defaults(run=cmd_fill)
 
     p = sub.add_parser("check", parents=[common], help="校验公开表（表内、表间、科目、完整性），可在单元格内标记问题")
@@ -572,6 +689,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认：本机的处理器核数）")
     p.add_argument("--summary", metavar="汇总.xlsx",
                    help="写出审核汇总：每个公开包一行、全部问题清单、按规则统计（含条形图），并写出同名 .csv")
+    p.add_argument("--previous", nargs="+", metavar="上年公开包",
+                   help="上年公开的同一单位预算（工作簿或 PDF；说明和公开表分两个 PDF 时两个都给）：核对说明中“比上年增减”所比的上年数")
+    p.add_argument("--budget", nargs="+", metavar="同年预算",
+                   help="决算专用：同一单位同一年公开的预算（工作簿或 PDF）：核对决算中的年初预算数、三公预算数")
+    p.add_argument("--change-threshold", metavar="百分数",
+                   help="与 --previous 同用：比上年变化超过该百分数而说明未写原因时提示（默认 50）")
     p.add_argument("--units", metavar="名录.xlsx",
                    help="单位名录（部门、单位，可有批复日期、公开日期）：列出没有公开包的单位、批复后超过 20 日公开的单位和公开率"
                         "（写入汇总的“公开情况”表）")

@@ -20,7 +20,7 @@ from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEE
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET, PACKAGE_INPUTS
 from budget_disclosure.layout.canonical import exact_values
 from budget_disclosure.reading.grid import read_package
-from budget_disclosure.reading.model import ReadPackage
+from budget_disclosure.reading.model import Address, ReadPackage
 from budget_disclosure.xlio.inputs_io import CODES_SHEET
 from budget_disclosure.xlio.meta import META_SHEET, read_meta
 
@@ -51,6 +51,12 @@ class CheckReport:
     titled_year: int | None = None
     pages: tuple[int, int] | None = None  # a PDF's pages read (with text) and pages in all
     statement_found: bool | None = None  # whether a 情况说明 was found (None: not looked for)
+    # what a comparison with another document needs once the file is closed: the 情况说明 as located
+    # paragraphs, the figures typed on the 上年预算 sheet, and (a PDF) the page each grid row is printed on
+    statement: list[tuple[Address, str]] = field(default_factory=list)
+    last_year_inputs: dict[str, object] = field(default_factory=dict)
+    row_pages: dict[str, list[int]] = field(default_factory=dict)
+    statement_places: dict[Address, list] = field(default_factory=dict)  # a PDF's paragraphs: [(file, page, box)]
 
     @property
     def unit(self) -> str:
@@ -194,7 +200,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
 
     rules = [r for r in selected(select, ignore) if r.code not in prof_rules_off(package)]
     # the package's texts and its 情况说明 are read only when a rule selected reads them
-    reads_texts = any(r.code.startswith(TEXT_RULES) for r in rules)
+    reads_texts = any(r.code.startswith(TEXT_RULES) for r in rules) or \
+        any(True for scope in ("previous", "budget") for _ in selected(select, ignore, scope=scope))  # their texts too
     texts = read_package_texts(port) if reads_texts else PackageTexts()
     if reads_texts:
         _printed_parts(texts, grids)
@@ -274,10 +281,15 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
     notes = list(package.problems) + [str(p) for p in far_cell_problems(port)] + unread_notes + context.notes
     if hasattr(port, "reading_notes"):
         notes = port.reading_notes() + notes
+    statement_rows = [(context.statement_cell(row), text) for row, text in paragraphs]
     return CheckReport(package, findings, rules_run, bool(exact), detail_problem, notes,
                        derived.department.units() if derived and not derived.is_unit_package else {}, coverage,
                        context.year, (port.pages_read, port.pages) if hasattr(port, "pages_read") else None,
-                       statement_found)
+                       statement_found, statement_rows,
+                       dict(texts.last_year) if context.compares_last_year else {},
+                       port.row_pages() if hasattr(port, "row_pages") else {},
+                       {address: [(p.file, p.page, p.box.rounded()) for p in port.place(address)]
+                        for address, _ in statement_rows} if hasattr(port, "place") else {})
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:
@@ -290,3 +302,64 @@ def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) ->
             report.rules_run.append(rule.code)
     for report in by_path.values():
         report.findings.sort(key=Finding.sort_key)
+
+
+def compare_documents(this: tuple[str, CheckReport], other: tuple[str, CheckReport], kind: str, select=(), ignore=(),
+                      change_threshold: Decimal | None = None) -> dict:
+    """Run the rules across two documents (kind "previous": ``other`` is last year's package; "budget":
+    ``this`` is a 决算 and ``other`` the 预算 of its year); their findings join ``this`` report, and what
+    was compared is said once in its notes. Returns the comparison's summary."""
+    from budget_disclosure.checking.across import SCOPES, PairContext, Side
+    from budget_disclosure.layout.families import profile
+
+    (this_file, this_report), (other_file, other_report) = this, other
+    ctx = PairContext(Side(Path(this_file).name, this_report), Side(Path(other_file).name, other_report), kind)
+    if change_threshold is not None:
+        ctx.change_threshold = change_threshold
+    what = SCOPES[kind]
+    summary = {"kind": what, "file": str(other_file), "year": ctx.other.year, "compared": 0, "findings": 0,
+               "not_compared": {}}
+    problem = _pairing_problem(ctx, kind, profile(this_report.package.profile).document,
+                               profile(other_report.package.profile).document)
+    if problem:
+        this_report.notes.append(f"与{what}公开包核对：未核对，{problem}")
+        summary["problem"] = problem
+        return summary
+    found = []
+    for rule in selected(select, ignore, scope=kind):
+        ctx.rule = rule
+        this_report.rules_run.append(rule.code)
+        found.extend(f for f in rule.check(ctx) if f is not None)
+    this_report.findings.extend(found)
+    this_report.findings.sort(key=Finding.sort_key)
+    skipped = "；".join(f"{why} {n} 处" for why, n in sorted(ctx.skipped.items(), key=lambda kv: -kv[1]))
+    this_report.notes.append(f"与{what}公开包（{ctx.other.file}，{ctx.other.year} 年）核对了 {ctx.evaluated} 处，"
+                             f"发现 {len(found)} 处不符" + (f"；未核对：{skipped}" if skipped else ""))
+    summary.update(compared=ctx.evaluated, findings=len(found), not_compared=dict(ctx.skipped))
+    return summary
+
+
+def _pairing_problem(ctx, kind: str, this_document: str, other_document: str) -> str:
+    this_unit, other_unit = normalize_name(unit_name(ctx.this.report)), normalize_name(unit_name(ctx.other.report))
+    if this_unit and other_unit and this_unit != other_unit:
+        return f"{ctx.other.file} 是“{unit_name(ctx.other.report)}”的，本文件是“{unit_name(ctx.this.report)}”的：不是同一单位"
+    this_year, other_year = ctx.this.year, ctx.other.year
+    if this_year is None or other_year is None:
+        return "无法确定两份文件的年度"
+    if kind == "previous":
+        if this_document != other_document:
+            return f"本年是{this_document}，{ctx.other.file} 是{other_document}：上年公开包应是同一种文件"
+        if other_year != this_year - 1:
+            return f"{ctx.other.file} 是 {other_year} 年的，本年为 {this_year} 年：不是上一年"
+    else:
+        if this_document != "决算" or other_document != "预算":
+            return f"--budget 用于决算对照同年预算：本文件是{this_document}，{ctx.other.file} 是{other_document}"
+        if other_year != this_year:
+            return f"{ctx.other.file} 是 {other_year} 年预算，决算为 {this_year} 年：不是同一年"
+    return ""
+
+
+def unit_name(report: CheckReport) -> str:
+    """The unit the package's tables name most often (its 编制单位 line)."""
+    names = [t.unit_name for t in report.package.tables.values() if t.unit_name]
+    return max(set(names), key=names.count) if names else ""

@@ -107,6 +107,17 @@ class PdfBook:
         places = self.place(address)
         return (places[0].file, places[0].page) if places else None
 
+    def row_pages(self) -> dict[str, list[int]]:
+        """The page each row of every sheet is printed on (a table row; a paragraph's first line): kept
+        with a check's report, to name the page of a figure compared with another document."""
+        out = {}
+        for name, (rows, lay, kind) in self._sheets.items():
+            if kind == TABLES:
+                out[name] = list(lay.row_pages)
+            elif kind == TEXT:
+                out[name] = [next((p.page for p in par.places(lay.file)), 0) for par in lay.paragraphs]
+        return out
+
     def outlines(self) -> list[Outline]:
         """Each file's 目录, headings (with the page numbers they are printed under) and paragraphs."""
         out = []

@@ -41,9 +41,11 @@ def _header(ws, names) -> None:
 
 
 def write_summary(target: Path, packages: list[dict], findings: list[dict], rules: list[dict],
-                  directory: tuple[str, list[dict]] | None = None) -> list[Path]:
+                  directory: tuple[str, list[dict]] | None = None, comparisons: list[dict] = (),
+                  gaps: list[dict] = ()) -> list[Path]:
     """汇总.xlsx with 汇总 / 问题清单 / 按规则 (and 公开情况 when a 单位名录 was given: its 公开率 line,
-    then one row per unit), and 汇总.csv, 汇总.问题清单.csv beside it."""
+    then one row per unit; 与上年比较 / 决算与预算 for the documents compared across years, and 缺少年度),
+    and 汇总.csv, 汇总.问题清单.csv beside it."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -91,6 +93,7 @@ def write_summary(target: Path, packages: list[dict], findings: list[dict], rule
 
     if directory is not None:
         _directory_sheet(wb, *directory)
+    _comparison_sheets(wb, comparisons, gaps)
     target = Path(target)
     write_atomically(target, lambda tmp: wb.save(tmp))
     written = [target]
@@ -129,3 +132,32 @@ def _directory_sheet(wb, line: str, rows: list[dict]) -> None:
     ds.freeze_panes = "A3"
     ds.auto_filter.ref = f"A2:G{max(2, len(rows) + 2)}"
     _widths(ds, (28, 36, 50, 14, 12, 12, 18))
+
+
+COMPARISON_HEADER = ("本年文件", "对照文件", "对照年度", "核对处数", "不符", "未核对（原因：处数）", "说明")
+COMPARISON_SHEETS = {"上年": "与上年比较", "同年预算": "决算与预算"}
+
+
+def _comparison_sheets(wb, comparisons: list[dict], gaps: list[dict]) -> None:
+    """One sheet per kind of comparison across documents (a row per pair compared), and the units
+    whose documents skip a year."""
+    from budget_disclosure.xlio.openpyxl_port import put_row
+
+    for kind, title in COMPARISON_SHEETS.items():
+        rows = [c for c in comparisons if c["kind"] == kind]
+        if not rows:
+            continue
+        ws = wb.create_sheet(title)
+        _header(ws, COMPARISON_HEADER)
+        for r, c in enumerate(rows, 2):
+            skipped = "；".join(f"{why}：{n}" for why, n in c.get("not_compared", {}).items())
+            put_row(ws, r, [c.get("this"), c["file"], c.get("year"), c.get("compared"), c.get("findings"), skipped,
+                            c.get("problem", "")])
+        ws.auto_filter.ref = f"A1:G{len(rows) + 1}"
+        _widths(ws, (50, 50, 8, 8, 6, 60, 40))
+    if gaps:
+        ws = wb.create_sheet("缺少年度")
+        _header(ws, ("单位", "文件种类", "已有年度", "缺少年度"))
+        for r, g in enumerate(gaps, 2):
+            put_row(ws, r, [g["unit"], g["kind"], "、".join(map(str, g["years"])), "、".join(map(str, g["missing"]))])
+        _widths(ws, (40, 10, 30, 20))
