@@ -401,9 +401,13 @@ def _compare_documents(result, args, options, jobs: int) -> list[dict]:
         if len(checked) != 1:
             raise UsageError("--previous / --budget 用于一个公开包：请只给出本年的一个文件（或其说明和公开表两个 PDF）")
         for kind, names in given:
-            other = _other_document(names, "上年公开包" if kind == "previous" else "同年预算公开包", options, jobs)
-            comparisons.append(compare_documents((checked[0].label, checked[0].report), (other.label, other.report),
-                                                 kind, options.select, options.ignore, threshold) | {"this": checked[0].label})
+            what = "上年公开包" if kind == "previous" else "同年预算公开包"
+            other = _other_document(names, what, options, jobs)
+            done = compare_documents((checked[0].label, checked[0].report), (other.label, other.report),
+                                     kind, options.select, options.ignore, threshold)
+            if done.get("problem"):  # the file given is not the one to compare with: nothing was compared
+                raise UsageError(f"{what}不对：{done['problem']}")
+            comparisons.append(done | {"this": checked[0].label})
         return comparisons
     for this, other, kind in document_pairs(checked):
         comparisons.append(compare_documents((this.label, this.report), (other.label, other.report), kind,

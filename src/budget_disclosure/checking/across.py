@@ -9,7 +9,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from budget_disclosure.checking.findings import Finding
 from budget_disclosure.checking.narrative_facts import at_boundary

@@ -28,6 +28,7 @@ class PackageTexts:
     duties: list[str] = field(default_factory=list)
     organisation: list[list[str]] = field(default_factory=list)
     last_year: dict[str, object] = field(default_factory=dict)
+    last_year_rows: dict[str, int] = field(default_factory=dict)  # the row each 上年预算 figure is typed in
     reasons: dict[str, str] = field(default_factory=dict)
     performance: list[str] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)

@@ -58,6 +58,11 @@ def _keyvalue(port: WorkbookPort, sheet: str) -> dict[str, object]:
     return {cell_text(k): v for _, (k, v) in _rows(port, sheet, 2) if cell_text(k)}
 
 
+def _keyvalue_rows(port: WorkbookPort, sheet: str) -> dict[str, tuple[object, int]]:
+    """A key-value input sheet's values with the row each is typed in (to name its cell in a finding)."""
+    return {cell_text(k): (v, r) for r, (k, v) in _rows(port, sheet, 2) if cell_text(k)}
+
+
 def _check_numbers(texts: PackageTexts, sheet: str, row: int, values: list[object], columns: range, kind: str) -> None:
     """Remember every cell that should hold a number (or a percentage) but does not."""
     for col in columns:
@@ -80,7 +85,9 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
     if P.LAST_YEAR.name in names:
         for row, r in _rows(port, P.LAST_YEAR.name, 2):
             _check_numbers(texts, P.LAST_YEAR.name, row, r, range(2, 3), "amount")
-        texts.last_year = _keyvalue(port, P.LAST_YEAR.name)
+        rows = _keyvalue_rows(port, P.LAST_YEAR.name)
+        texts.last_year = {k: v for k, (v, _) in rows.items()}
+        texts.last_year_rows = {k: r for k, (_, r) in rows.items()}
     if P.REASONS.name in names:
         texts.reasons = {k: cell_text(v) for k, v in _keyvalue(port, P.REASONS.name).items()}
     if P.PERFORMANCE.name in names:

@@ -113,19 +113,21 @@ def large_change_reason(ctx: PairContext) -> Iterator[Finding]:
 @rule("BD933", "previous-year-inputs", ERROR, "上年预算表填写的上年数应等于上年公开包中的数", scope="previous")
 def previous_year_inputs(ctx: PairContext) -> Iterator[Finding]:
     """依据：“上年预算”表的上年基本支出、项目支出、三公经费各项是说明“比上年增减”的基数，应取自上年公开的预算
-    （上年支出总表合计行、上年“三公”经费表）；上年年度应为本年的上一年。按两处印出位数的舍入范围比较。
+    （上年支出总表合计行、上年“三公”经费表）；上年年度应为本年的上一年。同一个数抄录两处：按较粗一处的半个末位数
+    比较，都印到分时相差 0.01 万元也是强制。
     失败示例：上年基本支出填 1800.00，上年公开的支出总表基本支出合计 1850.00。
     通过示例：fill --previous 从上年公开包填写的上年预算表。"""
     given = ctx.this.report.last_year_inputs
     if not given:
         return
-    year = given.get("上年年度")
+    year, year_cell = given.get("上年年度", (None, None))
     if year not in (None, "") and ctx.other.year is not None and str(year).split(".")[0] != str(ctx.other.year):
-        yield ctx.finding(f"上年预算表“上年年度”填 {year}，上年公开包为 {ctx.other.year} 年", [], expected=str(ctx.other.year),
-                          actual=str(year))
+        yield ctx.finding(f"上年预算表“上年年度”填 {year}，上年公开包为 {ctx.other.year} 年", [year_cell],
+                          expected=str(ctx.other.year), actual=str(year))
     for key, ref in LAST_YEAR_SOURCES.items():
+        value, cell = given.get(key, (None, None))
         try:
-            typed = parse_amount(given.get(key))
+            typed = parse_amount(value)
         except AmountError:
             continue
         if typed is None:
@@ -135,15 +137,15 @@ def previous_year_inputs(ctx: PairContext) -> Iterator[Finding]:
             ctx.skip(found.why)
             continue
         ctx.evaluated += 1
-        typed_i = Interval.printed(typed, 2)
-        gap = typed_i.distance(found.interval)
-        if gap == ZERO:
+        # one amount copied from one place to another: equal as printed, within the coarser one's half unit
+        # (a figure typed to the cent against one printed in 元 or whole 万元) — 0.01 apart is no rounding
+        allowed = max(found.cell.half_unit if found.cell is not None else ZERO, Decimal("0.005"))
+        if abs(typed - found.value) <= allowed:
             continue
-        rounding = gap <= Decimal("0.01")
         other = ctx.other.describe(found.ref, found.cell)
-        yield ctx.finding(f"{'尾差：' if rounding else ''}上年预算表“{key}”填 {_wan(typed)}，上年公开包 {other} 为 "
-                          f"{_wan(found.value)}，相差 {_wan(typed - found.value)} 万元", [],
-                          ROUNDING if rounding else None, expected=found.value, actual=typed)
+        yield ctx.finding(f"上年预算表“{key}”填 {_wan(typed)}，上年公开包 {other} 为 {_wan(found.value)}，相差 "
+                          f"{_wan(typed - found.value)} 万元（同一数抄录两处，舍入范围 ±{allowed}）", [cell],
+                          expected=found.value, actual=typed, difference=typed - found.value)
 
 
 # -- a 决算 against the 预算 of its year ------------------------------------------------------------------

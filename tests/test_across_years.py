@@ -1,0 +1,258 @@
+"""Across documents: this year's package against last year's published package (check --previous, fill
+--previous, a folder's documents of one unit by year) and a 决算 against the 预算 of its year (--budget).
+Real pairs from tests/data; our own pairs built by fill from the example, one year apart."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from budget_disclosure.checking.stated_changes import stated_changes
+from budget_disclosure.cli import main
+from conftest import DATA
+
+UNLABELLED = DATA / "unlabelled"
+PROCURATORATE_2017 = UNLABELLED / "09_js-jianchayuan-2017-budget-dept.pdf"
+PROCURATORATE_2018 = UNLABELLED / "10_js-jianchayuan-2018-budget-dept.pdf"
+COURT_2017 = UNLABELLED / "07_js-gaoyuan-2017-budget-dept.pdf"
+
+
+# -- the comparisons a text states, as real documents word them ------------------------------------
+def test_comparisons_are_read_as_real_documents_word_them():
+    found = stated_changes([
+        "（1）一般公共预算收入预算15897.44万元，与上年相比增加2248.37万元，增长16.47%。",
+        "此外，基本支出预算数为7877.76万元。与上年相比增加211.08万元，增长2.75%。",
+        "1．因公出国（境）费预算支出222.5万元，与上年度持平。",
+        "财政拨款支出预算15621.11万元，比2023年预算减少876.75万元；政府性基金拨款支出预算0.00万元，比2023年预算持平。",
+        "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%。",
+        "（2）政府性基金收入预算0万元，与上年相比增加（减少）0万元，增长（减少）0%。",
+    ])
+    got = [(c.paragraph, c.now, c.sign, c.change, c.rate, c.year, c.basis) for c in found]
+    assert got == [
+        (0, "15897.44", 1, "2248.37", "16.47", None, "预算"),
+        (1, "7877.76", 1, "211.08", "2.75", None, "预算"),  # the comparison opens the next sentence
+        (2, "222.5", 0, "0", None, None, "预算"),
+        (3, "15621.11", -1, "876.75", None, 2023, "预算"),
+        (3, "0.00", 0, "0", None, 2023, "预算"),
+    ]  # 执行数 gives a rate only (and is not last year's published 预算); "增加（减少）0" is a template's words
+    assert found[0].base == Decimal("13649.07")
+    assert found[0].base_interval.low == Decimal("13649.06") and found[0].base_interval.high == Decimal("13649.08")
+
+
+def test_a_comparison_whose_subject_is_unclear_is_not_bound_to_the_nearest_amount():
+    assert stated_changes(["2025年预算收支安排2604.79万元，与2024年预算持平，其中：基本支出与2024年持平。"])[1:] == []
+    three = "“三公”经费预算安排56.54万元，其中因公出国（境）费0.00万元；公务接待费3.11万元。与2024年持平，无增减变化。"
+    assert stated_changes([three]) == []  # about the whole sentence, not its last figure
+
+
+# -- real documents one year apart ---------------------------------------------------------------------
+def test_check_previous_on_a_real_pair(capsys):
+    """江苏省人民检察院 2018 against its 2017 package: three sentences say 财政拨款 21,940.96万元 grew by
+    3,958.98万元 — a base of 17,981.98; the 2017 package prints 17,981.68 (p12, p14), as does the 2018
+    document's own 一般公共预算收入 sentence ("增加3,959.28万元"). 2040405 was re-defined between the years
+    (公诉和审判监督 → 公诉、审判、侦查、执行等检察监督支出): a 提示, never a 强制. Both sides named with pages."""
+    code = main(["check", str(PROCURATORATE_2018), "--previous", str(PROCURATORATE_2017), "--select", "BD93",
+                 "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    findings = out["files"][0]["findings"]
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [f["rule"] for f in errors] == ["BD931"] * 3
+    for f in errors:
+        assert "3,958.98" in f["message"] and "17,981.98" in f["message"] and "印 17,981.68" in f["message"]
+        assert "09_js-jianchayuan-2017-budget-dept.pdf 第 1" in f["message"] and f["page"] in (25, 26, 28)
+    renamed = [f for f in findings if f["severity"] == "warning" and "科目已调整" in f["message"]]
+    assert len(renamed) == 1 and "2040405 公诉和审判监督" in renamed[0]["message"]
+    [comparison] = out["comparisons"]
+    assert comparison["kind"] == "上年" and comparison["year"] == 2017 and comparison["compared"] == 13
+
+
+def test_previous_of_another_unit_is_refused(capsys):
+    code = main(["check", str(PROCURATORATE_2018), "--previous", str(COURT_2017), "--select", "BD93"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "江苏省高级人民法院" in err and "不是同一单位" in err
+
+
+# -- our own packages, one year apart ---------------------------------------------------------------
+def _next_year(example_path: Path, target: Path) -> Path:
+    book = load_workbook(example_path)
+    sheet = book["单位信息"]
+    row = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "预算年度")
+    sheet.cell(row, 2).value = int(sheet.cell(row, 2).value) + 1
+    book.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def year_pair(example_path, filled_path, tmp_path_factory) -> tuple[Path, Path]:
+    """2025 filled with --previous from the 2024 package fill wrote (the example)."""
+    folder = tmp_path_factory.mktemp("years")
+    source = _next_year(example_path, folder / "x2025.xlsx")
+    out = folder / "y2025.xlsx"
+    assert main(["fill", str(source), "-o", str(out), "--previous", str(filled_path)]) == 0
+    return filled_path, out
+
+
+def _report(capsys, *args) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = main(["check", *map(str, args), "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_fill_previous_takes_last_year_from_the_published_package(year_pair):
+    last, this = year_pair
+    rows = {r[0]: r[1] for r in load_workbook(this)["上年预算"].iter_rows(min_row=2, values_only=True) if r[0]}
+    before = load_workbook(last, data_only=True)
+    t3 = before["表3 支出总表"]
+    total_row = next(r for r in range(1, 20) if any(str(t3.cell(r, c).value or "").replace(" ", "").replace("\u3000", "")
+                                                     == "合计" for c in (1, 2, 3)))
+    assert rows["上年年度"] == 2024
+    assert Decimal(str(rows["上年基本支出（万元）"])) == Decimal(str(t3.cell(total_row, 5).value))
+    assert Decimal(str(rows["上年项目支出（万元）"])) == Decimal(str(t3.cell(total_row, 6).value))
+
+
+def test_what_fill_previous_writes_check_previous_accepts(year_pair, capsys):
+    last, this = year_pair
+    code, out = _report(capsys, this, "--previous", last)
+    findings = out["files"][0]["findings"]
+    assert not [f for f in findings if f["rule"].startswith("BD9") and f["severity"] == "error"], findings
+    [comparison] = out["comparisons"]
+    assert comparison["compared"] >= 10 and comparison["not_compared"] == {}, comparison
+
+
+def test_a_wrong_last_year_figure_is_found_at_its_cell(year_pair, tmp_path, capsys):
+    """One edit of the 上年预算 sheet: BD933 names that cell and last year's 支出总表 cell."""
+    last, this = year_pair
+    edited = tmp_path / "edited.xlsx"
+    book = load_workbook(this)
+    sheet = book["上年预算"]
+    row = next(r for r in range(2, 20) if sheet.cell(r, 1).value == "上年项目支出（万元）")
+    sheet.cell(row, 2).value = float(Decimal(str(sheet.cell(row, 2).value)) + Decimal("12.34"))
+    book.save(edited)
+    code, out = _report(capsys, edited, "--previous", last, "--select", "BD93")
+    [finding] = [f for f in out["files"][0]["findings"] if f["rule"] == "BD933"]
+    assert code == 1 and finding["severity"] == "error"
+    assert finding["cells"] == [f"上年预算!B{row}"], finding
+    assert "部门预算支出总表“合计”项目支出" in finding["message"] and "相差 12.34" in finding["message"]
+
+
+def test_a_wrong_change_in_the_text_is_found_at_its_sentence(year_pair, tmp_path, capsys):
+    """One edit of the generated 情况说明 (the total's change): BD931 names the sentence and last year's cell."""
+    last, this = year_pair
+    edited = tmp_path / "edited.xlsx"
+    book = load_workbook(this)
+    sheet = book["情况说明"]
+    hit = None
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "预算收支安排" in cell.value and "2024年预算" in cell.value:
+                hit = cell
+    assert hit is not None
+    text = hit.value
+    if "持平" in text.split("，其中")[0]:
+        hit.value = text.replace("与2024年预算持平", "较2024年预算增加10.00万元", 1)
+    else:
+        import re
+        hit.value = re.sub(r"(较2024年预算(?:增加|减少))(\d+\.\d\d)", lambda m: m.group(1) + f"{Decimal(m.group(2)) + 10:.2f}",
+                           text, count=1)
+    book.save(edited)
+    code, out = _report(capsys, edited, "--previous", last, "--select", "BD93")
+    found = [f for f in out["files"][0]["findings"] if f["rule"] == "BD931"]
+    assert code == 1 and len(found) == 1 and found[0]["severity"] == "error", found
+    assert "部门预算收支总表“本年支出合计”" in found[0]["message"]
+
+
+# -- a 决算 against the 预算 of its year ----------------------------------------------------------------
+def test_budget_comparison_reads_the_final_texts_initial_budget():
+    """The rules of --budget on the real 决算 (上海 社工部 2024, its text: "一般公共预算财政拨款支出年初预算为 0
+    万元") against a 预算 of the same unit and year built from the real 万里 2025 package's reading: its 合计
+    set to what the 决算 says (passes), then to 12.34 (BD941 强制, both figures named)."""
+    from dataclasses import replace
+
+    from budget_disclosure.batch import CheckOptions, check_one
+    from budget_disclosure.checking.across import PairContext, Side
+    from budget_disclosure.checking.registry import selected
+    from budget_disclosure.xlio.open import open_book
+
+    def report(path):
+        return check_one(path, CheckOptions(), lambda p: open_book(p, for_reading_only=True)).report
+
+    final = report(DATA / "realworld" / "03_sh-putuo-shgzb-2024-dept-final" / "source.pdf")
+    budget = report(DATA / "realworld" / "01_sh-putuo-wanli-2025-dept-budget" / "source.pdf")
+    t5 = budget.package.tables["T5"]
+
+    def run(total: Decimal):
+        t5.cells[("", "合计")] = replace(t5.cells[("", "合计")], value=total)
+        ctx = PairContext(Side("决算.pdf", final), Side("预算.pdf", budget), "budget")
+        out = []
+        for rule in selected(("BD941",), scope="budget"):
+            ctx.rule = rule
+            out += [f for f in rule.check(ctx) if f]
+        return ctx, out
+
+    ctx, passing = run(Decimal("0"))
+    assert passing == [] and ctx.evaluated == 1
+    _, failing = run(Decimal("12.34"))
+    [finding] = failing
+    assert finding.severity == "强制" and "年初预算为0万元" in finding.message and "12.34" in finding.message
+    assert finding.where[finding.cells[0]].startswith("第 ")
+
+
+# -- random consistent year pairs: 0 强制; one edit of a last-year figure: found once, at its cell -------------
+def _year_pairs():
+    import random
+
+    from test_property_departments import DEPARTMENTS, SEED
+
+    rng = random.Random(SEED + 23)
+    return [(n, rng.random()) for n in range(DEPARTMENTS)]
+
+
+@pytest.mark.parametrize("number,draw", _year_pairs(), ids=lambda v: f"pair{v}" if isinstance(v, int) else "")
+def test_random_year_pairs_agree_and_one_edit_is_found(number, draw):
+    """Two random departments of one unit (same code and name), 2024 and 2025: the 2025 package's 上年预算 is
+    taken from the 2024 package as fill wrote it (fill --previous's reading), its 情况说明 generated from it;
+    the comparison gives no 强制. Then each last-year figure in turn is moved by 0.02 万元 (beyond the rounding
+    of two figures printed to the cent): exactly one 强制, BD933, at that figure's cell."""
+    import random
+
+    from budget_disclosure.checking.service import check_book, compare_documents
+    from budget_disclosure.fill import fill_book
+    from budget_disclosure.layout.inputs import INFO_FIELDS, INFO_SHEET
+    from budget_disclosure.layout.package_inputs import LAST_YEAR
+    from budget_disclosure.previous_year import last_year_inputs
+    from test_property_departments import build_book, random_department
+
+    rng = random.Random(f"{number}-{draw}")
+    year_row = 2 + [key for key, _ in INFO_FIELDS].index("year")
+    last = build_book(random_department(rng, number))
+    last.write_block(INFO_SHEET, year_row, 2, [[2024]])
+    fill_book(last)
+    last_report = check_book(last)
+    taken = last_year_inputs(last_report.package, 2024)
+    assert not taken.missing and len(taken.values) == 9
+
+    def this_year(edit: str | None):
+        book = build_book(random_department(random.Random(f"{number}-{draw}-2025"), number))
+        rows = taken.rows()
+        if edit is not None:
+            rows = [[label, value + 0.02 if label == edit else value] for label, value in rows]
+        book.write_block(LAST_YEAR.name, 2, 1, rows)
+        fill_book(book)
+        report = check_book(book)
+        summary = compare_documents(("2025.xlsx", report), ("2024.xlsx", last_report), "previous")
+        assert "problem" not in summary, summary
+        return report, summary
+
+    report, summary = this_year(None)
+    assert summary["compared"] >= 9
+    assert not [f.message for f in report.findings if f.rule.startswith("BD93") and f.severity == "强制"]
+    for row, label in enumerate(LAST_YEAR.columns[1:], 3):
+        report, _ = this_year(label)
+        found = [f for f in report.findings if f.rule.startswith("BD93") and f.severity == "强制"]
+        assert [(f.rule, str(f.cells[0])) for f in found] == [("BD933", f"上年预算!B{row}")], (label, found)
