@@ -215,16 +215,17 @@ def _year_pairs():
 
 @pytest.mark.parametrize("number,draw", _year_pairs(), ids=lambda v: f"pair{v}" if isinstance(v, int) else "")
 def test_random_year_pairs_agree_and_one_edit_is_found(number, draw):
-    """Two random departments of one unit (same code and name), 2024 and 2025: the 2025 package's 上年预算 is
-    taken from the 2024 package as fill wrote it (fill --previous's reading), its 情况说明 generated from it;
-    the comparison gives no 强制. Then each last-year figure in turn is moved by 0.02 万元 (beyond the rounding
-    of two figures printed to the cent): exactly one 强制, BD933, at that figure's cell."""
+    """Two random departments of one unit (same code and name), 2024 and 2025 (科目 kept, new and gone between
+    them): the 2025 package's 上年预算 and 上年科目 are taken from the 2024 package as fill wrote it (fill
+    --previous's reading), its 情况说明 generated from them, 项 by 项; the comparison gives no 强制. Then each
+    last-year figure in turn is moved by 0.02 万元 (a copied figure, 0.01 apart is no rounding): one BD933 at
+    that figure's cell; the text that restates the moved figure may also be found (BD931), nothing else."""
     import random
 
     from budget_disclosure.checking.service import check_book, compare_documents
     from budget_disclosure.fill import fill_book
     from budget_disclosure.layout.inputs import INFO_FIELDS, INFO_SHEET
-    from budget_disclosure.layout.package_inputs import LAST_YEAR
+    from budget_disclosure.layout.package_inputs import LAST_YEAR, LAST_YEAR_SUBJECTS
     from budget_disclosure.previous_year import last_year_inputs
     from test_property_departments import build_book, random_department
 
@@ -235,24 +236,33 @@ def test_random_year_pairs_agree_and_one_edit_is_found(number, draw):
     fill_book(last)
     last_report = check_book(last)
     taken = last_year_inputs(last_report.package, 2024)
-    assert not taken.missing and len(taken.values) == 9
+    assert not taken.missing and len(taken.values) == len(LAST_YEAR.columns) - 1
 
-    def this_year(edit: str | None):
+    def this_year(sheet: str | None = None, label: str | None = None):
         book = build_book(random_department(random.Random(f"{number}-{draw}-2025"), number))
-        rows = taken.rows()
-        if edit is not None:
-            rows = [[label, value + 0.02 if label == edit else value] for label, value in rows]
+        rows, subjects = taken.rows(), taken.subject_rows()
+        if sheet == LAST_YEAR.name:
+            rows = [[k, v + 0.02 if k == label else v] for k, v in rows]
+        elif sheet == LAST_YEAR_SUBJECTS.name:
+            subjects = [[c, n, v + 0.02 if c == label else v] for c, n, v in subjects]
         book.write_block(LAST_YEAR.name, 2, 1, rows)
+        book.write_block(LAST_YEAR_SUBJECTS.name, 2, 1, subjects)
         fill_book(book)
         report = check_book(book)
         summary = compare_documents(("2025.xlsx", report), ("2024.xlsx", last_report), "previous")
         assert "problem" not in summary, summary
         return report, summary
 
-    report, summary = this_year(None)
-    assert summary["compared"] >= 9
+    report, summary = this_year()
+    assert summary["compared"] >= 10 + len(taken.subjects), summary
     assert not [f.message for f in report.findings if f.rule.startswith("BD93") and f.severity == "强制"]
-    for row, label in enumerate(LAST_YEAR.columns[1:], 3):
-        report, _ = this_year(label)
+    edits = [(LAST_YEAR.name, label, f"{LAST_YEAR.name}!B{row}") for row, label in enumerate(LAST_YEAR.columns[1:], 3)]
+    leaf = next((c for c, _, v in taken.subjects if len(c) == 7 and v), None)  # none: no 一般公共预算 money last year
+    if leaf is not None:
+        row = 2 + [c for c, _, _ in taken.subjects].index(leaf)
+        edits.append((LAST_YEAR_SUBJECTS.name, leaf, f"{LAST_YEAR_SUBJECTS.name}!C{row}"))
+    for sheet, label, cell in edits:
+        report, _ = this_year(sheet, label)
         found = [f for f in report.findings if f.rule.startswith("BD93") and f.severity == "强制"]
-        assert [(f.rule, str(f.cells[0])) for f in found] == [("BD933", f"上年预算!B{row}")], (label, found)
+        assert [str(f.cells[0]) for f in found if f.rule == "BD933"] == [cell], (label, found)
+        assert all(f.rule in ("BD933", "BD931") for f in found), (label, found)

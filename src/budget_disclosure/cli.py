@@ -110,6 +110,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
             _write_last_year(book, source, last)
         bar.step("生成九张表和情况说明")
         result = fill_book(book, unit=args.unit, codes_file=codes, balance=True if args.balance else None)
+        if last is not None:
+            _same_unit(result.detail.header.name, last)
         bar.step(f"保存 {target.name}")
         _save(book, target)
         bar.step()
@@ -124,10 +126,20 @@ def _last_year(names: list[str]):
 
     other = _other_document(names, "上年公开包", CheckOptions(), 1)
     last = last_year_inputs(other.report.package, document_year(other.report))
-    last.file = other.label
+    from budget_disclosure.checking.service import unit_name
+
+    last.file, last.unit = other.label, unit_name(other.report)
     if not last.values:
         raise UsageError(f"上年公开包 {other.label} 中读不到支出总表和“三公”经费表，无法填写上年预算")
     return last
+
+
+def _same_unit(name: str, last) -> None:
+    from budget_disclosure.engine.codes import normalize_name
+
+    if last.unit and normalize_name(last.unit) != normalize_name(name):
+        print(f"提示：上年公开包 {last.file} 是“{last.unit}”的，本工作簿是“{name}”：请确认是同一单位（单位更名时可忽略）",
+              file=sys.stderr)
 
 
 def _same_number(a: object, b: object) -> bool:
@@ -140,9 +152,9 @@ def _same_number(a: object, b: object) -> bool:
 
 
 def _and_last_year(writes):
-    from budget_disclosure.layout.package_inputs import LAST_YEAR
+    from budget_disclosure.layout.package_inputs import LAST_YEAR, LAST_YEAR_SUBJECTS
 
-    return lambda name: writes(name) or name == LAST_YEAR.name
+    return lambda name: writes(name) or name in (LAST_YEAR.name, LAST_YEAR_SUBJECTS.name)
 
 
 def _write_last_year(book, source: Path, last) -> None:
@@ -160,10 +172,31 @@ def _write_last_year(book, source: Path, last) -> None:
     say(f"上年预算：按上年公开包 {last.file}（{last.year} 年）填写 {len(last.values)} 项")
     for label, where in last.sources.items():
         say(f"  {label} {last.values[label]:,.2f}　取自 {where}")
+    _write_last_year_subjects(book, last)
     if last.missing:
         print(f"提示：上年公开包中没有 {'、'.join(last.missing)}，上年预算表中留空", file=sys.stderr)
     for change in replaced:
         print(f"注意：上年预算表原有数据已替换：{change}", file=sys.stderr)
+
+
+def _write_last_year_subjects(book, last) -> None:
+    """The 上年科目 sheet: replaced by last year's 一般公共预算财政拨款支出 by 科目 (added to a workbook made
+    with an older template)."""
+    from budget_disclosure.layout.package_inputs import LAST_YEAR_SUBJECTS as SHEET
+
+    if not last.subjects:
+        print(f"提示：上年公开包中读不到一般公共预算支出表，“{SHEET.name}”表未填写，情况说明不逐项写比上年增减",
+              file=sys.stderr)
+        return
+    if SHEET.name not in book.sheet_names():
+        book.add_sheet(SHEET.name)
+        book.write_block(SHEET.name, 1, 1, [list(SHEET.columns)])
+    rows, _ = book.extent(SHEET.name)
+    if rows > 1:
+        say(f"  “{SHEET.name}”表原有 {rows - 1} 行已替换")
+        book.write_block(SHEET.name, 2, 1, [[None] * len(SHEET.columns) for _ in range(rows - 1)])
+    book.write_block(SHEET.name, 2, 1, last.subject_rows())
+    say(f"  上年科目 {len(last.subjects)} 个　取自 {last.subjects_from}")
 
 
 def _print_fill(result, target: Path) -> None:

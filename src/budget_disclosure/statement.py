@@ -36,7 +36,9 @@ def figures_from_derived(tables: dict[str, DerivedTable]) -> Figures:
     def value(key: str, row_key: str, column: str) -> Decimal:
         cell = derived_cell(tables, key, row_key, column)
         return yuan_to_wan(cell) if isinstance(cell, Decimal) else ZERO
-    return Figures.from_tables(value)
+    subjects = tuple((row.code, str(row.cells[1]), yuan_to_wan(row.cells[2]) if isinstance(row.cells[2], Decimal) else ZERO)
+                     for row in tables["T5"].rows if row.code) if "T5" in tables else ()
+    return Figures.from_tables(value, subjects)
 
 
 def figures_from_read(package: ReadPackage) -> Figures:

@@ -133,7 +133,8 @@ class PairContext:
             self.unchecked.append((why, wording))
 
     # -- the same cell in the other document --------------------------------------------------------
-    def counterpart(self, ref: Ref) -> Counterpart:
+    def counterpart(self, ref: Ref, label: str = "") -> Counterpart:
+        """``label``: the 科目's name where this document names it outside its tables (the 上年科目 sheet)."""
         key, row_key, column = ref
         t: ReadTable | None = self.other.package.tables.get(key)
         if t is None or not t.placed:
@@ -142,7 +143,7 @@ class PairContext:
             return Counterpart(ref, None, ZERO, why=f"{self.other.file} 的{t.spec.title}无“{column}”列")
         coded = t.spec.kind in CODED
         this_t = self.this.package.tables.get(key)
-        label = this_t.rows[row_key].label if this_t is not None and row_key in this_t.rows else ""
+        label = label or (this_t.rows[row_key].label if this_t is not None and row_key in this_t.rows else "")
         if row_key in t.rows:
             cell = t.cell(row_key, column)
             other_label = t.rows[row_key].label

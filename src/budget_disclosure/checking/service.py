@@ -17,7 +17,7 @@ from budget_disclosure.engine.issues import InputError
 from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
-from budget_disclosure.layout.package_inputs import LAST_YEAR, NARRATIVE_SHEET, PACKAGE_INPUTS
+from budget_disclosure.layout.package_inputs import LAST_YEAR, LAST_YEAR_SUBJECTS, NARRATIVE_SHEET, PACKAGE_INPUTS
 from budget_disclosure.layout.canonical import exact_values
 from budget_disclosure.reading.grid import read_package
 from budget_disclosure.reading.model import Address, ReadPackage
@@ -55,6 +55,7 @@ class CheckReport:
     # paragraphs, the figures typed on the 上年预算 sheet, and (a PDF) the page each grid row is printed on
     statement: list[tuple[Address, str]] = field(default_factory=list)
     last_year_inputs: dict[str, tuple[object, Address]] = field(default_factory=dict)  # label → (value, cell)
+    last_year_subjects: list[tuple[str, str, object, Address]] = field(default_factory=list)  # (code, name, value, cell)
     row_pages: dict[str, list[int]] = field(default_factory=dict)
     statement_places: dict[Address, list] = field(default_factory=dict)  # a PDF's paragraphs: [(file, page, box)]
 
@@ -288,6 +289,8 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
                        statement_found, statement_rows,
                        {k: (v, Address(LAST_YEAR.name, texts.last_year_rows.get(k, 0), 2)) for k, v in texts.last_year.items()}
                        if context.compares_last_year else {},
+                       [(code, name, value, Address(LAST_YEAR_SUBJECTS.name, row, 3))
+                        for code, name, value, row in texts.last_year_subjects] if context.compares_last_year else [],
                        port.row_pages() if hasattr(port, "row_pages") else {},
                        {address: [(p.file, p.page, p.box.rounded()) for p in port.place(address)]
                         for address, _ in statement_rows} if hasattr(port, "place") else {})

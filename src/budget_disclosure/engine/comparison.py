@@ -80,3 +80,67 @@ def sangong_change(now: Decimal, texts: PackageTexts | None) -> Change | None:
 def missing_reasons(changes: list[Change]) -> list[Change]:
     """Changes (other than the total, whose reasons are its parts') stated without a reason."""
     return [c for c in changes if c.what != TOTAL and c.delta != ZERO and len(c.reason.strip().rstrip("。")) < 2]
+
+
+# -- by 科目: this year's 一般公共预算财政拨款支出 against last year's, 项 by 项 ----------------------------------
+@dataclass(frozen=True)
+class SubjectChange:
+    """A 项 this year and last year (``before`` None: new this year; ``now`` None: gone since). ``old``:
+    last year's code and name when the 科目 was re-coded (found by its name under another code)."""
+
+    code: str
+    name: str
+    now: Decimal | None
+    before: Decimal | None
+    old: tuple[str, str] | None = None
+
+    @property
+    def delta(self) -> Decimal:
+        return (self.now or ZERO) - (self.before or ZERO)
+
+
+def _same(a: str, b: str) -> bool:
+    strip = str.maketrans("", "", " 　()（）")
+    x, y = a.translate(strip), b.translate(strip)
+    return x == y or x.removesuffix("支出") == y.removesuffix("支出")
+
+
+def subject_changes(now: list[tuple[str, str, Decimal]], before: list[tuple[str, str, Decimal]]) -> list[SubjectChange]:
+    """The 项 (seven-digit 科目) of this year, in order, each with last year's figure: by code; a code
+    that is new this year whose name is that of a code gone since is the same 科目 re-coded; then every
+    项 of last year with no counterpart this year, as gone. Zero rows are neither listed nor compared."""
+    leaves_now = [(c, n, v) for c, n, v in now if len(c) == 7 and v != ZERO]
+    leaves_before = {c: (n, v) for c, n, v in before if len(c) == 7 and v != ZERO}
+    matched: set[str] = set()
+    out = []
+    for code, name, value in leaves_now:
+        if code in leaves_before:
+            matched.add(code)
+            out.append(SubjectChange(code, name, value, leaves_before[code][1]))
+    codes_now = {c for c, _, _ in leaves_now}
+    new = [(c, n) for c, n, _ in leaves_now if c not in leaves_before]
+    gone = {c: n for c, (n, _) in leaves_before.items() if c not in codes_now}
+    for code, name, value in leaves_now:
+        if code in leaves_before:
+            continue
+        # re-coded: the one 科目 gone since with this name in the same 类 (行政运行 is a 项 of many 款: a
+        # name shared by several new or gone 科目 of the 类 says nothing)
+        olds = [c for c, n in gone.items() if c[:3] == code[:3] and _same(n, name)]
+        twins = [c for c, n in new if c[:3] == code[:3] and _same(n, name)]
+        old = olds[0] if len(olds) == 1 and len(twins) == 1 and olds[0] not in matched else None
+        if old is not None:
+            matched.add(old)
+            out.append(SubjectChange(code, name, value, leaves_before[old][1], (old, leaves_before[old][0])))
+        else:
+            out.append(SubjectChange(code, name, value, None))
+    order = {c: i for i, (c, _, _) in enumerate(leaves_now)}
+    out.sort(key=lambda c: order[c.code])
+    out += [SubjectChange(c, n, None, v) for c, (n, v) in leaves_before.items() if c not in matched]
+    return out
+
+
+def rate(change: Decimal, base: Decimal) -> Decimal:
+    """The change as a percentage of last year's, to two decimals (as the text prints it)."""
+    from decimal import ROUND_HALF_UP
+
+    return (change / base * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

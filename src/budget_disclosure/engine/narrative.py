@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Callable
 
 from budget_disclosure.engine.comparison import (
-    OPTIONAL_KINDS, SPENDING_KINDS, Change, last_year_number, sangong_change, spending_changes,
+    OPTIONAL_KINDS, SPENDING_KINDS, Change, last_year_number, rate, sangong_change, spending_changes, subject_changes,
 )
 from budget_disclosure.engine.money import ZERO, parse_amount
 from budget_disclosure.engine.package_texts import PackageTexts
@@ -48,16 +48,18 @@ class Figures:
     operating: Decimal
     sangong: dict[str, Decimal]
     kinds: dict[str, Decimal]  # 支出总表 合计 by 支出类型 (基本支出 … 对附属单位补助支出)
+    # 一般公共预算支出表 by 科目: (code, name, 合计 万元) of its 类, 款 and 项 rows, in order
+    subjects: tuple[tuple[str, str, Decimal], ...] = ()
 
     @classmethod
-    def from_tables(cls, value: Value) -> "Figures":
+    def from_tables(cls, value: Value, subjects: tuple[tuple[str, str, Decimal], ...] = ()) -> "Figures":
         kinds = {k: value("T3", "", k) for k in SPENDING_KINDS}
         return cls(
             income={k: value("T1", key, "收入预算数") for k, key in _T1.items()},
             spending=value("T3", "", "合计"), basic=kinds["基本支出"], project=kinds["项目支出"],
             general_basic=value("T6", "", "合计"), personnel=value("T6", "", "人员经费"), operating=value("T6", "", "公用经费"),
             sangong={k: value("T9", key, "合计") for k, key in _T9.items()},
-            kinds=kinds,
+            kinds=kinds, subjects=subjects,
         )
 
 
@@ -70,6 +72,43 @@ def _amount(value: object) -> Decimal:
         return parse_amount(value) or ZERO
     except ValueError:
         return ZERO
+
+
+def _given_amount(value: object) -> Decimal | None:
+    try:
+        return parse_amount(value)
+    except ValueError:
+        return None
+
+
+def _versus(now: Decimal, before: Decimal) -> str:
+    """“，比上年预算增加C万元，增长z%” (no rate from a base of 0); “，与上年预算持平”."""
+    delta = now - before
+    if delta == ZERO:
+        return "，与上年预算持平"
+    text = f"，比上年预算{direction(delta)}{w(abs(delta))}万元"
+    return text + (f"，{'增长' if delta > 0 else '下降'}{w(abs(rate(delta, before)))}%" if before > ZERO else "")
+
+
+def _subject_blocks(subjects, texts: PackageTexts, year: int, last_year: int) -> list[Block]:
+    """一般公共预算财政拨款支出 by 项 against last year's (the 上年科目 sheet): the 科目 path as the tables
+    print it, this year's figure and the change; a 科目 new this year, one re-coded (said with last year's
+    code and name) and one gone since, each named as such."""
+    before = [(code, name, v) for code, name, value, _ in texts.last_year_subjects
+              if (v := _given_amount(value)) is not None]
+    names = {code: name for code, name, _ in subjects}
+    lines = []
+    for change in subject_changes(list(subjects), before):
+        if change.now is None:
+            lines.append(f"{last_year}年预算的“{change.code} {change.name}”{w(change.before)}万元，{year}年未安排。")
+            continue
+        path = "".join(f"{names.get(change.code[:n], '')}（{level}）" for n, level in ((3, "类"), (5, "款"), (7, "项")))
+        if change.before is None:
+            lines.append(f"{path}{w(change.now)}万元，为{year}年新增科目。")
+            continue
+        old = f"（上年为“{change.old[0]} {change.old[1]}”）" if change.old else ""
+        lines.append(f"{path}{w(change.now)}万元{old}{_versus(change.now, change.before)}。")
+    return [("p", "一般公共预算财政拨款支出按功能分类科目比上年增减：")] + [("p", line) for line in lines]
 
 
 def _change_sentence(change: Change, last_year: int) -> str:
@@ -136,10 +175,14 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
             head = (f"{year}年预算收支安排{w(figures.spending)}万元，较{last_year}年预算{direction(total.delta)}"
                     f"{w(abs(total.delta))}万元")
         blocks.append(("p", f"{head}，其中：{''.join(_change_sentence(c, last_year) for c in parts)}"))
+    if compared is not None and texts.last_year_subjects and figures.subjects:
+        blocks += _subject_blocks(figures.subjects, texts, year, last_year)
 
     blocks.append(("h1", "三、机关运行经费安排情况"))
     use = texts.reasons.get(P.REASONS.columns[3], "")
+    operating_before = _given_amount(texts.last_year.get("上年机关运行经费（万元）")) if compared is not None else None
     blocks.append(("p", f"{year}年，我部门机关运行经费共计安排{w(figures.operating)}万元"
+                        + (_versus(figures.operating, operating_before) if operating_before is not None else "")
                         + (f"，主要用于{use.rstrip('。')}。" if use else "。")))
 
     blocks.append(("h1", "四、财政拨款“三公”经费预算情况及增减变化原因"))

@@ -26,21 +26,28 @@ ORGANISATION = InputSheet("机构设置", TABLE, ("单位名称", "单位性质"
 LAST_YEAR = InputSheet("上年预算", KEYVALUE, (
     "上年年度", "上年基本支出（万元）", "上年项目支出（万元）", "上年因公出国（境）费（万元）", "上年公务用车购置费（万元）",
     "上年公务用车运行维护费（万元）", "上年公务接待费（万元）", "上年经营支出（万元）", "上年上解上级支出（万元）",
-    "上年对附属单位补助支出（万元）"), (34, 20),
+    "上年对附属单位补助支出（万元）", "上年机关运行经费（万元）"), (34, 20),
     "用于“比上年增减”（部门预算）；合计由各类支出相加，不再填写；经营、上解上级、对附属单位补助支出未填写的按 0")
+LAST_YEAR_SUBJECTS = InputSheet("上年科目", TABLE, ("科目编码", "科目名称", "上年预算数（万元）"), (14, 44, 18),
+                                "上年一般公共预算财政拨款支出，按功能分类科目（类、款、项）；情况说明据此逐项写比上年增减。"
+                                "可由 fill --previous 上年公开包 填写")
 # Where last year's published package prints each figure of the 上年预算 sheet, in canonical cells
-# (table, line or 科目 row, column): the 支出总表's 合计 row by kind of spending, the 三公 table by item.
+# (table, line or 科目 row, column), the first the package prints: the 支出总表's 合计 row by kind of
+# spending, the 三公 table by item; 机关运行经费 where the family prints it (a line of the 三公 table,
+# a table of its own), else our 基本支出表's 公用经费, which our 情况说明 states as it.
 LAST_YEAR_SOURCES = {
-    "上年基本支出（万元）": ("T3", "", "基本支出"),
-    "上年项目支出（万元）": ("T3", "", "项目支出"),
-    "上年经营支出（万元）": ("T3", "", "经营支出"),
-    "上年上解上级支出（万元）": ("T3", "", "上解上级支出"),
-    "上年对附属单位补助支出（万元）": ("T3", "", "对附属单位补助支出"),
-    "上年因公出国（境）费（万元）": ("T9", "因公出国(境)费", "合计"),
-    "上年公务用车购置费（万元）": ("T9", "公务用车购置费", "合计"),
-    "上年公务用车运行维护费（万元）": ("T9", "公务用车运行维护费", "合计"),
-    "上年公务接待费（万元）": ("T9", "公务接待费", "合计"),
+    "上年基本支出（万元）": (("T3", "", "基本支出"),),
+    "上年项目支出（万元）": (("T3", "", "项目支出"),),
+    "上年经营支出（万元）": (("T3", "", "经营支出"),),
+    "上年上解上级支出（万元）": (("T3", "", "上解上级支出"),),
+    "上年对附属单位补助支出（万元）": (("T3", "", "对附属单位补助支出"),),
+    "上年因公出国（境）费（万元）": (("T9", "因公出国(境)费", "合计"),),
+    "上年公务用车购置费（万元）": (("T9", "公务用车购置费", "合计"),),
+    "上年公务用车运行维护费（万元）": (("T9", "公务用车运行维护费", "合计"),),
+    "上年公务接待费（万元）": (("T9", "公务接待费", "合计"),),
+    "上年机关运行经费（万元）": (("T9", "机关运行经费", "合计"), ("X3", "", "合计"), ("T6", "", "公用经费")),
 }
+SUBJECT_SOURCE = ("T5", "合计")  # 上年科目: last year's 一般公共预算支出表, each 科目's 合计
 REASONS = InputSheet("增减原因", KEYVALUE, (
     "基本支出增减原因", "项目支出增减原因", "三公经费增减原因", "机关运行经费主要用途", "经营支出增减原因",
     "上解上级支出增减原因", "对附属单位补助支出增减原因"), (22, 100))
@@ -62,5 +69,5 @@ GLOSSARY = InputSheet("名词解释", TABLE, ("名词", "解释"), (22, 110))
 OTHER = InputSheet("其他说明", KEYVALUE, ("部门主管专项资金情况", "政府采购说明", "其他需要说明的事项"), (22, 100))
 NARRATIVE_SHEET = "情况说明"
 
-PACKAGE_INPUTS = (DUTIES, ORGANISATION, LAST_YEAR, REASONS, PERFORMANCE, PROJECTS, INDICATORS, PROCUREMENT, ASSETS,
+PACKAGE_INPUTS = (DUTIES, ORGANISATION, LAST_YEAR, LAST_YEAR_SUBJECTS, REASONS, PERFORMANCE, PROJECTS, INDICATORS, PROCUREMENT, ASSETS,
                   GLOSSARY, OTHER)

@@ -10,17 +10,20 @@ from typing import Iterator
 
 from budget_disclosure.checking.across import PairContext
 from budget_disclosure.checking.findings import ERROR, ROUNDING, WARNING, Finding
-from budget_disclosure.checking.narrative_facts import NUMBER, to_wan
+from budget_disclosure.checking.narrative_facts import NUMBER, to_wan, unmask
 from budget_disclosure.checking.narrative_paths import decimals, functional_names, printed_interval, subjects
 from budget_disclosure.checking.registry import rule
 from budget_disclosure.checking.stated_changes import StatedChange, stated_changes
 from budget_disclosure.engine.intervals import Interval, half_unit
 from budget_disclosure.engine.money import ZERO, AmountError, parse_amount
-from budget_disclosure.layout.package_inputs import LAST_YEAR_SOURCES
+from budget_disclosure.layout.package_inputs import LAST_YEAR_SOURCES, SUBJECT_SOURCE
 
 
 def _wan(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+_LAST_CODE = re.compile(r"上年为“(\d{3,7})\s*([^”]*)”")
 
 
 def _comparisons(ctx: PairContext) -> list[tuple[StatedChange, object, list]]:
@@ -41,7 +44,10 @@ def _comparisons(ctx: PairContext) -> list[tuple[StatedChange, object, list]]:
             if not refs:
                 ctx.skip("所说的金额未能对应到表中的格", change.wording)
                 continue
-            counterparts = [ctx.counterpart(r) for r in refs]
+            # “（上年为“2040405 公诉和审判监督”）”: the text names last year's 科目 of a re-coded one
+            named = _LAST_CODE.search(unmask(change.text[change.now_start:change.start]))
+            counterparts = [ctx.counterpart((k, named.group(1), c) if named and r.isdigit() else (k, r, c), named.group(2)
+                                            if named and r.isdigit() else "") for k, r, c in refs]
             usable = [c for c in counterparts if not c.why]
             if not usable:
                 ctx.skip(counterparts[0].why, change.wording)
@@ -113,18 +119,19 @@ def large_change_reason(ctx: PairContext) -> Iterator[Finding]:
 @rule("BD933", "previous-year-inputs", ERROR, "上年预算表填写的上年数应等于上年公开包中的数", scope="previous")
 def previous_year_inputs(ctx: PairContext) -> Iterator[Finding]:
     """依据：“上年预算”表的上年基本支出、项目支出、三公经费各项是说明“比上年增减”的基数，应取自上年公开的预算
-    （上年支出总表合计行、上年“三公”经费表）；上年年度应为本年的上一年。同一个数抄录两处：按较粗一处的半个末位数
-    比较，都印到分时相差 0.01 万元也是强制。
+    （上年支出总表合计行、上年“三公”经费表、机关运行经费）；“上年科目”表的每个科目应等于上年一般公共预算财政拨款
+    支出表的该科目，不应漏列；上年年度应为本年的上一年。同一个数抄录两处：按较粗一处的半个末位数比较，都印到分时
+    相差 0.01 万元也是强制；科目只能按名称对应或上年该编码名称不同时为提示。
     失败示例：上年基本支出填 1800.00，上年公开的支出总表基本支出合计 1850.00。
     通过示例：fill --previous 从上年公开包填写的上年预算表。"""
     given = ctx.this.report.last_year_inputs
-    if not given:
+    if not given and not ctx.this.report.last_year_subjects:
         return
     year, year_cell = given.get("上年年度", (None, None))
     if year not in (None, "") and ctx.other.year is not None and str(year).split(".")[0] != str(ctx.other.year):
         yield ctx.finding(f"上年预算表“上年年度”填 {year}，上年公开包为 {ctx.other.year} 年", [year_cell],
                           expected=str(ctx.other.year), actual=str(year))
-    for key, ref in LAST_YEAR_SOURCES.items():
+    for key, refs in LAST_YEAR_SOURCES.items():
         value, cell = given.get(key, (None, None))
         try:
             typed = parse_amount(value)
@@ -132,20 +139,58 @@ def previous_year_inputs(ctx: PairContext) -> Iterator[Finding]:
             continue
         if typed is None:
             continue
-        found = ctx.counterpart(ref)
+        found = next((c for c in map(ctx.counterpart, refs) if not c.why), None)
+        if found is None:
+            ctx.skip(ctx.counterpart(refs[0]).why)
+            continue
+        yield from _copied(ctx, f"上年预算表“{key}”", typed, cell, found)
+    subjects = ctx.this.report.last_year_subjects
+    if subjects:
+        yield from _subjects_copied(ctx, subjects)
+
+
+def _copied(ctx: PairContext, what: str, typed: Decimal, cell, found) -> Iterator[Finding]:
+    """One amount copied from last year's package: equal as printed, within the coarser one's half unit
+    (a figure typed to the cent against one printed in 元 or whole 万元) — 0.01 apart is no rounding."""
+    ctx.evaluated += 1
+    allowed = max(found.cell.half_unit if found.cell is not None else ZERO, Decimal("0.005"))
+    if abs(typed - found.value) <= allowed:
+        return
+    other = ctx.other.describe(found.ref, found.cell)
+    printed = "未列该科目（为 0）" if found.cell is None and found.ref[1].isdigit() else f"为 {_wan(found.value)}"
+    uncertain = found.by_name or found.renamed
+    yield ctx.finding(f"{what}填 {_wan(typed)}，上年公开包 {other} {printed}，相差 {_wan(typed - found.value)} 万元"
+                      f"（同一数抄录两处，舍入范围 ±{allowed}）" + ("（科目按名称对应或已调整）" if uncertain else ""),
+                      [cell], WARNING if uncertain else None, expected=found.value, actual=typed,
+                      difference=typed - found.value)
+
+
+def _subjects_copied(ctx: PairContext, subjects) -> Iterator[Finding]:
+    """The 上年科目 sheet, row by row, against last year's 一般公共预算支出表; and every 科目 that table
+    prints and the sheet leaves out."""
+    key, column = SUBJECT_SOURCE
+    listed = set()
+    for code, name, value, cell in subjects:
+        try:
+            typed = parse_amount(value)
+        except AmountError:
+            continue
+        listed.add(code)
+        found = ctx.counterpart((key, code, column), name)
         if found.why:
             ctx.skip(found.why)
             continue
+        yield from _copied(ctx, f"上年科目表“{code} {name}”", typed or ZERO, cell, found)
+    table = ctx.other.package.tables.get(key)
+    if table is None or not table.placed:
+        return
+    left_out = [(c, r) for c, r in table.rows.items() if c.isdigit() and c not in listed and table.value(c, column) != ZERO]
+    if left_out:
         ctx.evaluated += 1
-        # one amount copied from one place to another: equal as printed, within the coarser one's half unit
-        # (a figure typed to the cent against one printed in 元 or whole 万元) — 0.01 apart is no rounding
-        allowed = max(found.cell.half_unit if found.cell is not None else ZERO, Decimal("0.005"))
-        if abs(typed - found.value) <= allowed:
-            continue
-        other = ctx.other.describe(found.ref, found.cell)
-        yield ctx.finding(f"上年预算表“{key}”填 {_wan(typed)}，上年公开包 {other} 为 {_wan(found.value)}，相差 "
-                          f"{_wan(typed - found.value)} 万元（同一数抄录两处，舍入范围 ±{allowed}）", [cell],
-                          expected=found.value, actual=typed, difference=typed - found.value)
+        sheet_cell = subjects[0][3]
+        yield ctx.finding(f"上年科目表缺少上年公开包 {ctx.other.file} {table.spec.title}中的 {len(left_out)} 个科目："
+                          + "、".join(f"{c} {r.label} {table.value(c, column):,.2f}" for c, r in left_out[:8])
+                          + ("等" if len(left_out) > 8 else ""), [sheet_cell], expected=len(left_out), actual=0)
 
 
 # -- a 决算 against the 预算 of its year ------------------------------------------------------------------
