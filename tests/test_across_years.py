@@ -266,3 +266,113 @@ def test_random_year_pairs_agree_and_one_edit_is_found(number, draw):
         found = [f for f in report.findings if f.rule.startswith("BD93") and f.severity == "强制"]
         assert [str(f.cells[0]) for f in found if f.rule == "BD933"] == [cell], (label, found)
         assert all(f.rule in ("BD933", "BD931") for f in found), (label, found)
+
+
+# -- a 决算 built on a published 预算 (the national 决算 template: 年初预算 = the 预算 as approved) --------------
+def _budget_rows(budget: Path) -> tuple[list[tuple[str, str, float]], dict[str, float]]:
+    """The published 预算's 一般公共预算支出表 (code, name, 合计) and 三公 items, read here with openpyxl."""
+    book = load_workbook(budget, data_only=True)
+    t5 = [(str(r[1]), r[2], r[3] or 0.0) for r in book["表5 一般公共预算支出表"].iter_rows(min_row=7, values_only=True)
+          if r[1]]
+    t9 = {str(r[1]).strip().lstrip("一二三、").removeprefix("其中："): r[2] or 0.0
+          for r in book["表9 三公经费支出表"].iter_rows(min_row=6, values_only=True) if r[1]}
+    return t5, t9
+
+
+def build_final(budget: Path, target: Path, rng, edit: str | None = None) -> Path:
+    """A 2024 决算 of the same unit in the national layout (template --profile final): its 一般公共预算财政拨款支出
+    决算表 spends a random share of each 科目's 预算, its 三公 table prints the 预算's items as 预算数, and its
+    情况说明 states the 年初预算 of the whole and of each 项 ("年初预算为A万元，全年预算为A万元，支出决算为B万元，
+    完成年初预算的c%"). ``edit``: a 项 code whose 年初预算 the text misstates by 0.05 万元."""
+    from decimal import ROUND_HALF_UP
+
+    assert main(["template", "--profile", "final", "-o", str(target)]) == 0
+    t5, t9 = _budget_rows(budget)
+    book = load_workbook(target)
+    unit = load_workbook(budget)["表5 一般公共预算支出表"]["A2"].value
+    spent = {code: (Decimal(str(v)) * Decimal(rng.randint(80, 100)) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+             for code, _, v in t5 if len(code) == 7}
+    for code, _, _ in t5:  # parents: the sum of their 项
+        if len(code) < 7:
+            spent[code] = sum((v for c, v in spent.items() if len(c) == 7 and c.startswith(code)), Decimal(0))
+    total_budget = sum((Decimal(str(v)) for c, _, v in t5 if len(c) == 3), Decimal(0))
+    total_spent = sum((v for c, v in spent.items() if len(c) == 3), Decimal(0))
+    ws = book["表5 一般公共预算财政拨款支出决算表"]
+    ws["A2"], ws["E2"] = unit, "2024"
+    ws.cell(6, 4).value = float(total_spent)
+    for i, (code, name, _) in enumerate(t5, 7):
+        ws.cell(i, 2).value, ws.cell(i, 3).value, ws.cell(i, 4).value = code, name, float(spent[code])
+    ws = book["表7 财政拨款“三公”经费支出决算表"]
+    ws["A2"], ws["H2"] = unit, "2024"
+    items = ("“三公”经费小计", "因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+    for n, item in enumerate(items):
+        ws.cell(8, 2 + 2 * n).value = t9.get(item, 0.0)
+        ws.cell(8, 3 + 2 * n).value = t9.get(item, 0.0)
+    names = {code: name for code, name, _ in t5}
+
+    def sentence(what: str, first: Decimal, done: Decimal) -> str:
+        rate = (done / first * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return f"{what}年初预算为{first:.2f}万元，全年预算为{first:.2f}万元，支出决算为{done:.2f}万元，完成年初预算的{rate}%。"
+
+    text = book.create_sheet("情况说明")
+    text.cell(1, 1).value = "2024年度部门决算情况说明"
+    text.cell(2, 1).value = sentence("2024年度一般公共预算财政拨款支出", total_budget, total_spent)
+    for row, (code, name, value) in enumerate([r for r in t5 if len(r[0]) == 7], 3):
+        path = f"{names[code[:3]]}（类）{names[code[:5]]}（款）{name}（项）："
+        first = Decimal(str(value)) + (Decimal("0.05") if code == edit else 0)
+        text.cell(row, 1).value = sentence(path, first, spent[code])
+    book.save(target)
+    return target
+
+
+def test_a_final_built_on_its_budget_agrees_and_one_edit_is_found(filled_path, tmp_path, capsys):
+    """check 决算 --budget 预算 on a 决算 whose 年初预算 is the published 预算 (same unit, same year): every 年初预算
+    the text states is compared (the whole and each 项) — no 强制; the 三公 预算数 are the 预算's; one 项's 年初预算
+    misstated by 0.05 万元: exactly one BD941 强制, at that sentence, naming the 预算's cell."""
+    import random
+
+    rng = random.Random(2024)
+    final = build_final(filled_path, tmp_path / "决算.xlsx", rng)
+    code, out = _report(capsys, final, "--budget", filled_path, "--select", "BD94")
+    findings = [f for f in out["files"][0]["findings"] if f["rule"].startswith("BD94")]
+    assert not [f for f in findings if f["severity"] == "error"], findings
+    [comparison] = out["comparisons"]
+    assert comparison["kind"] == "同年预算" and comparison["compared"] >= 10, comparison
+    t5, _ = _budget_rows(filled_path)
+    leaf = next(c for c, _, v in t5 if len(c) == 7 and v)
+    edited = build_final(filled_path, tmp_path / "决算2.xlsx", random.Random(2024), edit=leaf)
+    code, out = _report(capsys, edited, "--budget", filled_path, "--select", "BD94")
+    errors = [f for f in out["files"][0]["findings"] if f["severity"] == "error"]
+    assert code == 1 and [f["rule"] for f in errors] == ["BD941"], errors
+    assert f"“2010101 行政运行”" in errors[0]["message"] or leaf in errors[0]["message"], errors
+    assert "相差 0.05" in errors[0]["message"]
+
+
+def test_a_final_sangong_budget_unlike_the_published_one_is_a_warning(filled_path, tmp_path, capsys):
+    """The 决算 三公 table's 预算数 is the year's whole budget (adjustments included): differing from the 预算
+    published at the start of the year is said (提示, at that cell), never 强制."""
+    import random
+
+    final = build_final(filled_path, tmp_path / "决算.xlsx", random.Random(7))
+    book = load_workbook(final)
+    ws = book["表7 财政拨款“三公”经费支出决算表"]
+    ws.cell(8, 12).value = (ws.cell(8, 12).value or 0) + 1.0  # 公务接待费 预算数
+    book.save(final)
+    code, out = _report(capsys, final, "--budget", filled_path, "--select", "BD94")
+    found = [f for f in out["files"][0]["findings"] if f["rule"] == "BD942"]
+    assert [(f["severity"], f["cells"]) for f in found] == [("warning", ["表7 财政拨款“三公”经费支出决算表!L8"])], found
+    assert "公务接待费" in found[0]["message"] and "差 1.00" in found[0]["message"]
+
+
+def test_budget_of_another_year_is_refused(filled_path, tmp_path, capsys):
+    import random
+
+    final = build_final(filled_path, tmp_path / "决算.xlsx", random.Random(1))
+    code = main(["check", str(final), "--budget", str(final), "--select", "BD94"])
+    assert code == 2 and "决算对照同年预算" in capsys.readouterr().err
+
+
+def test_fill_previous_of_the_same_year_is_refused_and_writes_nothing(example_path, filled_path, tmp_path, capsys):
+    out = tmp_path / "y.xlsx"
+    assert main(["fill", str(example_path), "-o", str(out), "--previous", str(filled_path)]) == 2
+    assert "不是上一年" in capsys.readouterr().err and not out.exists()

@@ -112,6 +112,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
         result = fill_book(book, unit=args.unit, codes_file=codes, balance=True if args.balance else None)
         if last is not None:
             _same_unit(result.detail.header.name, last)
+
         bar.step(f"保存 {target.name}")
         _save(book, target)
         bar.step()
@@ -132,6 +133,19 @@ def _last_year(names: list[str]):
     if not last.values:
         raise UsageError(f"上年公开包 {other.label} 中读不到支出总表和“三公”经费表，无法填写上年预算")
     return last
+
+
+def _workbook_year(book) -> int | None:
+    """The 预算年度 typed on the 单位信息 sheet (None: not there, or not a year)."""
+    from budget_disclosure.layout.inputs import INFO_FIELDS, INFO_SHEET
+    from budget_disclosure.loading import year_of
+
+    if INFO_SHEET not in book.sheet_names():
+        return None
+    label = dict(INFO_FIELDS)["year"]
+    rows, _ = book.extent(INFO_SHEET)
+    found = {str(k).strip(): v for k, v in book.read_block(INFO_SHEET, 1, 1, max(rows, 1), 2) if k}
+    return year_of({"year": found.get(label)})
 
 
 def _same_unit(name: str, last) -> None:
@@ -164,6 +178,9 @@ def _write_last_year(book, source: Path, last) -> None:
 
     if LAST_YEAR.name not in book.sheet_names():
         raise UsageError(f"{source} 没有“{LAST_YEAR.name}”工作表：请使用本工具的模板")
+    year = _workbook_year(book)
+    if last.year is not None and year is not None and year - 1 != last.year:
+        raise UsageError(f"上年公开包 {last.file} 是 {last.year} 年的，{source.name} 为 {year} 年：不是上一年；未写出任何文件")
     before = read_package_texts(book).last_year
     rows = last.rows()
     replaced = [f"{label} {before[label]} → {value if value is not None else '空'}" for label, value in rows

@@ -253,7 +253,8 @@ def final_sangong_budget(ctx: PairContext) -> Iterator[Finding]:
     if final is None or not final.placed:
         return
     for item in _SANGONG_ITEMS:
-        cell = next((c for (_, column), c in final.cells.items() if column == f"{item}|预算数"), None)
+        cell = final.cell(item, "预算数") or next((c for (_, column), c in final.cells.items()
+                                                   if column == f"{item}|预算数"), None)
         if cell is None or cell.value is None:
             continue
         budget = ctx.counterpart(("T9", item, "合计"))
