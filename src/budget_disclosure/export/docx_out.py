@@ -151,6 +151,12 @@ def _text_width(section):
     return section.page_width - section.left_margin - section.right_margin
 
 
+def _at(grid, row: int, column: int):
+    """The cell at a grid position, through its row: python-docx's Table.cell() rebuilds every cell of
+    the table on each call (quadratic over a table's merges)."""
+    return grid.rows[row].cells[column]
+
+
 def _add_table(doc, table: PrintTable, first: bool = False) -> None:
     spec = table.spec
     if first:
@@ -172,7 +178,7 @@ def _add_table(doc, table: PrintTable, first: bool = False) -> None:
         _repeat_header(grid.rows[r])
     _widths(grid, [5.0] + [c.width for c in spec.print_columns], _text_width(doc.sections[-1]))
     for r1, c1, r2, c2 in spec.header_merges():
-        first, last = grid.cell(r1 - 1, c1 - 1), grid.cell(r2 - 1, c2 - 1)
+        first, last = _at(grid, r1 - 1, c1 - 1), _at(grid, r2 - 1, c2 - 1)
         text = first.text
         _cell_text(first.merge(last), text, size)
     if table.note:
@@ -211,7 +217,7 @@ def _statement(doc, blocks: list[tuple]) -> None:
                     last = max((c for c, v in enumerate(values) if str(v)), default=0)
                     if 0 < last < n - 1:
                         text = str(values[last])
-                        _cell_text(grid.cell(r, last).merge(grid.cell(r, n - 1)), text, 9)
+                        _cell_text(_at(grid, r, last).merge(_at(grid, r, n - 1)), text, 9)
 
 
 def _new_section(doc, landscape: bool):
