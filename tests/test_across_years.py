@@ -376,3 +376,12 @@ def test_fill_previous_of_the_same_year_is_refused_and_writes_nothing(example_pa
     out = tmp_path / "y.xlsx"
     assert main(["fill", str(example_path), "-o", str(out), "--previous", str(filled_path)]) == 2
     assert "不是上一年" in capsys.readouterr().err and not out.exists()
+
+
+def test_a_units_package_is_never_compared_with_its_departments(capsys):
+    """上海市普陀区人民政府办公室 publishes a 部门预算 and a 单位预算 under one name: as --previous, the other
+    kind is refused (and a folder never pairs them)."""
+    dept = UNLABELLED / "12_sh-putuo-qfb-2025-budget-dept.pdf"
+    unit = UNLABELLED / "13_sh-putuo-qfb-2025-budget-unit.pdf"
+    assert main(["check", str(dept), "--previous", str(unit), "--select", "BD93"]) == 2
+    assert "单位预算" in capsys.readouterr().err

@@ -259,9 +259,12 @@ def document_year(report) -> int | None:
 
 
 def _document_kind(report) -> str:
+    """预算 or 决算, and whether a department's or one unit's (a unit's package is compared with the
+    unit's, never with its department's of the same name)."""
+    from budget_disclosure.checking.across import Side
     from budget_disclosure.layout.families import profile
 
-    return profile(report.package.profile).document
+    return Side("", report).scope + profile(report.package.profile).document
 
 
 def document_pairs(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome, str]]:
@@ -278,8 +281,8 @@ def document_pairs(outcomes: list[Outcome]) -> list[tuple[Outcome, Outcome, str]
         for (kind, year), o in sorted(documents.items(), key=lambda kv: kv[0]):
             if (kind, year - 1) in documents:
                 pairs.append((o, documents[(kind, year - 1)], "previous"))
-            if kind == "决算" and ("预算", year) in documents:
-                pairs.append((o, documents[("预算", year)], "budget"))
+            if kind.endswith("决算") and (kind[:-2] + "预算", year) in documents:
+                pairs.append((o, documents[(kind[:-2] + "预算", year)], "budget"))
     return pairs
 
 

@@ -25,6 +25,9 @@ CODED = ("hierarchy", "panels")
 Ref = tuple[str, str, str]
 _CONNECTORS = ("为", "共计", "安排", "")
 _YEAR_SPOKEN = re.compile(r"(20\d\d)年(?:度)?(?:部门|本部门|单位)?(?:预算|决算|收入|支出|一般公共预算|财政拨款|政府性基金|“三公”)")
+_UNIT_WORDS = re.compile(r"单位预算|单位决算")  # not 预算单位 in a text: a department describes its units so
+_UNIT_TITLE = re.compile(r"^(?:\d{4}年)?预算单位")  # a table titled "2025年预算单位财务收支预算总表"
+_DEPARTMENT_WORDS = re.compile(r"部门预算|部门决算")
 SCOPES = {"previous": "上年", "budget": "同年预算"}
 
 
@@ -64,6 +67,17 @@ class Side:
             return self.report.year
         years = Counter(int(m.group(1)) for _, text in self.report.statement for m in _YEAR_SPOKEN.finditer(text))
         return years.most_common(1)[0][0] if years else None
+
+    @property
+    def scope(self) -> str:
+        """部门 (a department's package) or 单位 (one unit's), as its title says ("上海市普陀区2025年区级单位
+        预算"): the first of its opening lines that names a 预算 or 决算; else its table titles, by majority."""
+        for _, text in self.report.statement[:8]:
+            if _UNIT_WORDS.search(text) or _DEPARTMENT_WORDS.search(text):
+                return "单位" if _UNIT_WORDS.search(text) else "部门"
+        titles = [t.title_text for t in self.package.tables.values()]
+        unit = sum(len(_UNIT_WORDS.findall(w)) + len(_UNIT_TITLE.findall(w)) for w in titles)
+        return "单位" if unit > sum(len(_DEPARTMENT_WORDS.findall(w)) for w in titles) else "部门"
 
     def page(self, address: Address) -> int | None:
         pages = self.report.row_pages.get(address.sheet)

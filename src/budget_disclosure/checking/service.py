@@ -347,6 +347,8 @@ def _pairing_problem(ctx, kind: str, this_document: str, other_document: str) ->
     this_unit, other_unit = normalize_name(unit_name(ctx.this.report)), normalize_name(unit_name(ctx.other.report))
     if this_unit and other_unit and this_unit != other_unit:
         return f"{ctx.other.file} 是“{unit_name(ctx.other.report)}”的，本文件是“{unit_name(ctx.this.report)}”的：不是同一单位"
+    if ctx.this.scope != ctx.other.scope:
+        return f"本文件是{ctx.this.scope}{this_document}，{ctx.other.file} 是{ctx.other.scope}{other_document}：不是同一种公开包"
     this_year, other_year = ctx.this.year, ctx.other.year
     if this_year is None or other_year is None:
         return "无法确定两份文件的年度"
