@@ -385,3 +385,80 @@ def test_a_units_package_is_never_compared_with_its_departments(capsys):
     unit = UNLABELLED / "13_sh-putuo-qfb-2025-budget-unit.pdf"
     assert main(["check", str(dept), "--previous", str(unit), "--select", "BD93"]) == 2
     assert "单位预算" in capsys.readouterr().err
+
+
+def test_a_large_change_asks_for_its_reason_and_says_it(example_path, filled_path, tmp_path, capsys):
+    """2025 triples 2010105 人大立法 (+200%): fill --previous warns that its reason is missing and the check says
+    the text gives none (BD932, 提示, never 强制); with a reason typed on the 上年科目 sheet the text states it
+    ("主要原因是…") and the 提示 is gone."""
+    source = _next_year(example_path, tmp_path / "x2025.xlsx")
+    book = load_workbook(source)
+    sheet = book["预算明细"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[2].value == "2010105":
+            row[10].value = row[10].value * 3
+    book.save(source)
+    out = tmp_path / "y2025.xlsx"
+    capsys.readouterr()
+    assert main(["fill", str(source), "-o", str(out), "--previous", str(filled_path)]) == 0
+    assert "“2010105 人大立法”比上年增加 200.00%，请填写增减原因" in capsys.readouterr().err
+    code, report = _report(capsys, out, "--previous", filled_path, "--select", "BD93")
+    found = [(f["rule"], f["severity"]) for f in report["files"][0]["findings"]]
+    assert found == [("BD932", "warning")], found
+    book = load_workbook(out)
+    sheet = book["上年科目"]
+    row = next(r for r in range(2, 40) if sheet.cell(r, 1).value == "2010105")
+    sheet.cell(row, 4).value = "立法调研任务增加"
+    book.save(out)
+    assert main(["fill", str(out)]) == 0
+    text = " ".join(str(c.value) for r in load_workbook(out)["情况说明"].iter_rows() for c in r if c.value)
+    assert "人大立法（项）174.96万元，比上年预算增加116.64万元，增长200.00%，主要原因是立法调研任务增加。" in text
+    code, report = _report(capsys, out, "--previous", filled_path, "--select", "BD93")
+    assert report["files"][0]["findings"] == [] and code == 0
+
+
+def test_a_folder_pairs_the_years_and_the_summary_has_a_sheet_per_comparison(year_pair, filled_path, tmp_path):
+    """check 文件夹/ --summary: the 2024 and 2025 packages of one unit, and a 2024 决算 built on the 2024 预算,
+    are paired by unit and year: 与上年比较 (2025 against 2024) and 决算与预算 (the 决算 against its 预算), one row
+    each; nothing is missing between the years."""
+    import random
+    import shutil
+
+    last, this = year_pair
+    folder = tmp_path / "门户"
+    folder.mkdir()
+    shutil.copy(last, folder / "2024年预算.xlsx")
+    shutil.copy(this, folder / "2025年预算.xlsx")
+    build_final(filled_path, folder / "2024年决算.xlsx", random.Random(3))
+    summary = tmp_path / "汇总.xlsx"
+    main(["-q", "check", str(folder), "--summary", str(summary), "--jobs", "1"])
+    book = load_workbook(summary)
+    assert "缺少年度" not in book.sheetnames
+    years = [r for r in book["与上年比较"].iter_rows(min_row=2, values_only=True)]
+    assert [(Path(r[0]).name, Path(r[1]).name, r[2]) for r in years] == [("2025年预算.xlsx", "2024年预算.xlsx", 2024)]
+    assert years[0][3] >= 10 and years[0][4] == 0
+    finals = [r for r in book["决算与预算"].iter_rows(min_row=2, values_only=True)]
+    assert [(Path(r[0]).name, Path(r[1]).name) for r in finals] == [("2024年决算.xlsx", "2024年预算.xlsx")]
+    assert finals[0][3] >= 10 and finals[0][4] == 0
+
+
+def test_fill_previous_reads_last_year_from_a_published_pdf_of_another_family(example_path, tmp_path, capsys):
+    """Last year's package as published by 江苏省人大常委会办公厅 (2019, 说明 and 公开表 in two PDFs): its 支出总表,
+    三公 table, 机关运行经费 table and 一般公共预算支出表 fill the sheets; a unit other than the workbook's is said."""
+    book = load_workbook(example_path)
+    sheet = book["单位信息"]
+    row = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "预算年度")
+    sheet.cell(row, 2).value = 2020
+    source = tmp_path / "x2020.xlsx"
+    book.save(source)
+    out = tmp_path / "y2020.xlsx"
+    capsys.readouterr()
+    assert main(["fill", str(source), "-o", str(out), "--previous", str(UNLABELLED / "02_js-renda-2019-budget-dept-a.pdf"),
+                 str(UNLABELLED / "02_js-renda-2019-budget-dept-b.pdf")]) == 0
+    said = capsys.readouterr()
+    assert "是“江苏省人大常委会办公厅”的" in said.err and "上年科目 20 个" in said.out
+    values = {r[0]: r[1] for r in load_workbook(out)["上年预算"].iter_rows(min_row=2, values_only=True) if r[0]}
+    # as printed on the 2019 公开表: 支出预算总表 基本支出 9,312.90 / 项目支出 6,459.58; 三公 公务接待费 384.75;
+    # 机关运行经费 1,642.08
+    assert (values["上年年度"], values["上年基本支出（万元）"], values["上年项目支出（万元）"]) == (2019, 9312.9, 6459.58)
+    assert (values["上年公务接待费（万元）"], values["上年机关运行经费（万元）"]) == (384.75, 1642.08)

@@ -209,10 +209,13 @@ def _write_last_year_subjects(book, last) -> None:
         book.add_sheet(SHEET.name)
         book.write_block(SHEET.name, 1, 1, [list(SHEET.columns)])
     rows, _ = book.extent(SHEET.name)
-    if rows > 1:
-        say(f"  “{SHEET.name}”表原有 {rows - 1} 行已替换")
+    reasons = {}
+    if rows > 1:  # the reasons typed for a 科目 stay with it
+        old = book.read_block(SHEET.name, 2, 1, rows, len(SHEET.columns))
+        reasons = {str(r[0]).strip(): r[3] for r in old if r and r[0] not in (None, "") and r[3] not in (None, "")}
+        say(f"  “{SHEET.name}”表原有 {rows - 1} 行已替换" + (f"（已填写的 {len(reasons)} 条增减原因按科目编码保留）" if reasons else ""))
         book.write_block(SHEET.name, 2, 1, [[None] * len(SHEET.columns) for _ in range(rows - 1)])
-    book.write_block(SHEET.name, 2, 1, last.subject_rows())
+    book.write_block(SHEET.name, 2, 1, [row + [reasons.get(row[0])] for row in last.subject_rows()])
     say(f"  上年科目 {len(last.subjects)} 个　取自 {last.subjects_from}")
 
 

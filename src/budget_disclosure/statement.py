@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from budget_disclosure.engine.model import BudgetDetail, DerivedTable
 from budget_disclosure.engine.money import ZERO, yuan_to_wan
-from budget_disclosure.engine.comparison import REASON_KEY, missing_reasons, sangong_change, spending_changes
+from budget_disclosure.engine.comparison import (
+    REASON_KEY, missing_reasons, sangong_change, spending_changes, subject_changes, unexplained,
+)
 from budget_disclosure.engine.issues import InputProblem
-from budget_disclosure.engine.narrative import Figures, direction, generate
+from budget_disclosure.engine.narrative import Figures, direction, generate, last_year_subjects
 from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
@@ -246,6 +248,11 @@ def statement_warnings(figures: Figures, texts: PackageTexts, compare: bool) -> 
     if changes is None:
         return [InputProblem(P.LAST_YEAR.name, "", "未填写上年基本支出、项目支出，情况说明未写比上年增减")]
     sangong = sangong_change(figures.sangong["合计"], texts)
+    rows = {code: row for code, _, _, row in texts.last_year_subjects}
+    by_subject = [InputProblem(P.LAST_YEAR_SUBJECTS.name, f"D{rows.get(c.code, '')}",
+                               f"“{c.code} {c.name}”比上年{direction(c.delta)} {moved}%，请填写增减原因（校验要求说明原因）")
+                  for c, moved in unexplained(subject_changes(list(figures.subjects), last_year_subjects(texts)),
+                                              texts.subject_reasons)] if texts.last_year_subjects else []
     return [InputProblem(P.REASONS.name, "", f"{c.what}比上年{direction(c.delta)} {abs(c.delta):.2f} 万元，"
                          f"请填写“{REASON_KEY[c.what]}”（校验要求说明原因）")
-            for c in missing_reasons(changes + ([sangong] if sangong else []))]
+            for c in missing_reasons(changes + ([sangong] if sangong else []))] + by_subject

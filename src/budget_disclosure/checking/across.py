@@ -16,6 +16,7 @@ from budget_disclosure.checking.narrative_paths import (
     ECONOMIC_TABLES, FUNCTIONAL_TABLES, economic_names, functional_names, rounded, same_name, subjects,
 )
 from budget_disclosure.checking.registry import Rule
+from budget_disclosure.engine.comparison import CHANGE_THRESHOLD
 from budget_disclosure.engine.intervals import Interval
 from budget_disclosure.engine.money import ZERO
 from budget_disclosure.layout.families import profile
@@ -124,7 +125,7 @@ class PairContext:
     this: Side
     other: Side
     kind: str  # "previous" | "budget"
-    change_threshold: Decimal = Decimal(50)  # % above which a change needs its reason in the text
+    change_threshold: Decimal = CHANGE_THRESHOLD  # % above which a change needs its reason in the text
     rule: Rule | None = None
     notes: list[str] = field(default_factory=list)
     evaluated: int = 0  # comparisons made (both figures read)

@@ -26,6 +26,7 @@ SANGONG = "三公经费"
 REASON_KEY[SANGONG] = _R[2]
 SANGONG_ITEMS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 TOTAL = "总额"
+CHANGE_THRESHOLD = Decimal(50)  # % of last year's: a change beyond it is explained in the text
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,18 @@ def subject_changes(now: list[tuple[str, str, Decimal]], before: list[tuple[str,
     order = {c: i for i, (c, _, _) in enumerate(leaves_now)}
     out.sort(key=lambda c: order[c.code])
     out += [SubjectChange(c, n, None, v) for c, (n, v) in leaves_before.items() if c not in matched]
+    return out
+
+
+def unexplained(changes: list[SubjectChange], reasons: dict[str, str]) -> list[tuple[SubjectChange, Decimal]]:
+    """The 项 whose change exceeds the threshold (as a % of last year's) with no reason given."""
+    out = []
+    for change in changes:
+        if change.now is None or not change.before or change.code in reasons:
+            continue
+        moved = abs(rate(change.delta, change.before))
+        if moved > CHANGE_THRESHOLD:
+            out.append((change, moved))
     return out
 
 

@@ -90,12 +90,16 @@ def _versus(now: Decimal, before: Decimal) -> str:
     return text + (f"，{'增长' if delta > 0 else '下降'}{w(abs(rate(delta, before)))}%" if before > ZERO else "")
 
 
+def last_year_subjects(texts: PackageTexts) -> list[tuple[str, str, Decimal]]:
+    """The 上年科目 sheet's figures (a row without a number: not given)."""
+    return [(code, name, v) for code, name, value, _ in texts.last_year_subjects if (v := _given_amount(value)) is not None]
+
+
 def _subject_blocks(subjects, texts: PackageTexts, year: int, last_year: int) -> list[Block]:
     """一般公共预算财政拨款支出 by 项 against last year's (the 上年科目 sheet): the 科目 path as the tables
     print it, this year's figure and the change; a 科目 new this year, one re-coded (said with last year's
     code and name) and one gone since, each named as such."""
-    before = [(code, name, v) for code, name, value, _ in texts.last_year_subjects
-              if (v := _given_amount(value)) is not None]
+    before = last_year_subjects(texts)
     names = {code: name for code, name, _ in subjects}
     lines = []
     for change in subject_changes(list(subjects), before):
@@ -107,7 +111,9 @@ def _subject_blocks(subjects, texts: PackageTexts, year: int, last_year: int) ->
             lines.append(f"{path}{w(change.now)}万元，为{year}年新增科目。")
             continue
         old = f"（上年为“{change.old[0]} {change.old[1]}”）" if change.old else ""
-        lines.append(f"{path}{w(change.now)}万元{old}{_versus(change.now, change.before)}。")
+        reason = texts.subject_reasons.get(change.code, "").rstrip("。")
+        because = f"，主要原因是{reason}" if reason and change.delta else ""
+        lines.append(f"{path}{w(change.now)}万元{old}{_versus(change.now, change.before)}{because}。")
     return [("p", "一般公共预算财政拨款支出按功能分类科目比上年增减：")] + [("p", line) for line in lines]
 
 

@@ -31,6 +31,7 @@ class PackageTexts:
     last_year_rows: dict[str, int] = field(default_factory=dict)  # the row each 上年预算 figure is typed in
     # 上年科目: (code, name, 万元 as typed, row) of last year's 一般公共预算财政拨款支出 by 科目
     last_year_subjects: list[tuple[str, str, object, int]] = field(default_factory=list)
+    subject_reasons: dict[str, str] = field(default_factory=dict)  # 科目 code → why it changed (上年科目 增减原因)
     reasons: dict[str, str] = field(default_factory=dict)
     performance: list[str] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)

@@ -28,9 +28,10 @@ LAST_YEAR = InputSheet("上年预算", KEYVALUE, (
     "上年公务用车运行维护费（万元）", "上年公务接待费（万元）", "上年经营支出（万元）", "上年上解上级支出（万元）",
     "上年对附属单位补助支出（万元）", "上年机关运行经费（万元）"), (34, 20),
     "用于“比上年增减”（部门预算）；合计由各类支出相加，不再填写；经营、上解上级、对附属单位补助支出未填写的按 0")
-LAST_YEAR_SUBJECTS = InputSheet("上年科目", TABLE, ("科目编码", "科目名称", "上年预算数（万元）"), (14, 44, 18),
+LAST_YEAR_SUBJECTS = InputSheet("上年科目", TABLE, ("科目编码", "科目名称", "上年预算数（万元）", "增减原因"),
+                                (14, 44, 18, 50),
                                 "上年一般公共预算财政拨款支出，按功能分类科目（类、款、项）；情况说明据此逐项写比上年增减。"
-                                "可由 fill --previous 上年公开包 填写")
+                                "可由 fill --previous 上年公开包 填写；变化超过 50% 的科目请填写增减原因")
 # Where last year's published package prints each figure of the 上年预算 sheet, in canonical cells
 # (table, line or 科目 row, column), the first the package prints: the 支出总表's 合计 row by kind of
 # spending, the 三公 table by item; 机关运行经费 where the family prints it (a line of the 三公 table,

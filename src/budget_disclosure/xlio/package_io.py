@@ -89,11 +89,13 @@ def read_package_texts(port: WorkbookPort) -> PackageTexts:
         texts.last_year = {k: v for k, (v, _) in rows.items()}
         texts.last_year_rows = {k: r for k, (_, r) in rows.items()}
     if P.LAST_YEAR_SUBJECTS.name in names:
-        for row, r in _rows(port, P.LAST_YEAR_SUBJECTS.name, 3):
+        for row, r in _rows(port, P.LAST_YEAR_SUBJECTS.name, 4):
             _check_numbers(texts, P.LAST_YEAR_SUBJECTS.name, row, r, range(3, 4), "amount")
             code = cell_text(r[0]).split(".")[0]
             if code:
                 texts.last_year_subjects.append((code, cell_text(r[1]), r[2], row))
+                if cell_text(r[3]):
+                    texts.subject_reasons[code] = cell_text(r[3])
     if P.REASONS.name in names:
         texts.reasons = {k: cell_text(v) for k, v in _keyvalue(port, P.REASONS.name).items()}
     if P.PERFORMANCE.name in names:

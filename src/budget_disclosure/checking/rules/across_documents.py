@@ -99,19 +99,21 @@ def _this_cell(ctx: PairContext, ref):
 @rule("BD932", "large-change-reason", WARNING, "比上年变化超过阈值的，说明中应写明原因", scope="previous")
 def large_change_reason(ctx: PairContext) -> Iterator[Finding]:
     """依据：情况说明应说明增减变化的原因（财预〔2016〕143号）；变化幅度超过阈值（默认 50%，--change-threshold）而
-    说明在该句及下一句都没有写原因（“主要原因是…”“主要用于…”“由于…”）时提示。变化率以上年公开的数为分母。
+    说明在该句及下一句都没有写原因（“主要原因是…”“主要用于…”“由于…”）时提示。变化率按说明自己的数计算
+    （增减额 ÷ (本年数 − 增减额)）；上年数对不对由 BD931 核对。
     失败示例：“单位预留机动经费预算数为1685.72万元。与上年相比增加1557.29万元，增长1312.56%。”其后未写原因。
     通过示例：“提租补贴（项）1549.82万元，与上年相比增加531.81万元，增加52.24%。主要原因是……”。"""
     for change, where, refs, usable in _comparisons(ctx):
         if change.sign == 0:
             continue
-        base = usable[0].value
+        base = change.base  # the change as the text states it (whether its base is last year's is BD931's)
         if base <= ZERO:
             continue
         rate = abs(change.change_wan) / base * 100
         if rate > ctx.change_threshold and not change.reason_given():
             yield ctx.finding(f"“{change.wording}”：比上年{'增加' if change.sign > 0 else '减少'} {rate:.2f}%"
-                              f"（上年公开数 {_wan(base)} 万元），超过 {ctx.change_threshold}%，说明中未写原因", [where])
+                              f"（{_wan(abs(change.change_wan))} ÷ {_wan(base)}），超过 {ctx.change_threshold}%，"
+                              f"说明中该句和下一句都未写原因", [where])
 
 
 
