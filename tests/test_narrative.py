@@ -136,3 +136,31 @@ def test_a_statement_that_is_missing_or_not_a_docx_is_a_clear_error(filled_path,
     fake.write_text("not a document")
     assert main(["check", str(filled_path), "--statement", str(fake)]) == 2
     assert "无法作为 Word 文档" in capsys.readouterr().out
+
+
+def test_two_projects_of_one_name_are_written_with_their_codes(example_path, tmp_path, capsys):
+    """Two projects with different 项目编码 and the same 项目名称: the 情况说明 names each with its code (and its
+    绩效目标表 too), so fill's own text passes the check and export publishes the package."""
+    from openpyxl import load_workbook
+
+    from budget_disclosure.cli import main
+
+    book = load_workbook(example_path)
+    renamed = "13070024P00005210006M"  # 人大代表专项活动经费 → the name of 13070024P00004810005W
+    for row in book["预算明细"].iter_rows(min_row=2):
+        if row[8].value == renamed:
+            row[9].value = "人大代表培训经费"
+    for row in book["项目绩效目标"].iter_rows(min_row=2):
+        if row[0].value == renamed:
+            row[1].value = "人大代表培训经费"
+    source, filled = tmp_path / "x.xlsx", tmp_path / "y.xlsx"
+    book.save(source)
+    assert main(["fill", str(source), "-o", str(filled)]) == 0
+    text = " ".join(str(c.value) for r in load_workbook(filled)["情况说明"].iter_rows() for c in r if c.value)
+    assert "“人大代表培训经费（13070024P00004810005W）”35.00万元" in text
+    assert "“人大代表培训经费（13070024P00005210006M）”67.84万元" in text
+    assert "人大代表培训经费（13070024P00005210006M）绩效目标表" in text
+    capsys.readouterr()
+    assert main(["check", str(filled), "--select", "BD8,BD7"]) in (0, 1)
+    assert "强制 BD" not in capsys.readouterr().out
+    assert main(["export", str(filled), "-o", str(tmp_path / "out")]) == 0

@@ -19,7 +19,7 @@ from budget_disclosure.engine.comparison import (
     REASON_KEY, missing_reasons, sangong_change, spending_changes, subject_changes, unexplained,
 )
 from budget_disclosure.engine.issues import InputProblem
-from budget_disclosure.engine.narrative import Figures, direction, generate, last_year_subjects
+from budget_disclosure.engine.narrative import Figures, direction, distinct_names, generate, last_year_subjects
 from budget_disclosure.layout import package_inputs as P
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.package_inputs import NARRATIVE_SHEET
@@ -68,11 +68,11 @@ def projects_from_detail(detail: BudgetDetail, texts: PackageTexts) -> list[tupl
             sums[key] = sums.get(key, ZERO) + line.amount
     order = {p.code or p.name: i for i, p in enumerate(texts.projects)}
     ranked = sorted(sums.items(), key=lambda kv: (order.get(kv[0][0], order.get(kv[0][1], len(order))), kv[0][0]))
-    return [(name, yuan_to_wan(amount)) for (_, name), amount in ranked]
+    return distinct_names([(code, name, yuan_to_wan(amount)) for (code, name), amount in ranked])
 
 
 def projects_from_texts(texts: PackageTexts) -> list[tuple[str, Decimal]]:
-    return [(p.name, p.budget or ZERO) for p in texts.projects]
+    return distinct_names([(p.code, p.name, p.budget or ZERO) for p in texts.projects])
 
 
 def sheet_rows(blocks: list[tuple]) -> list[list[object]]:

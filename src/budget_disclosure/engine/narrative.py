@@ -124,6 +124,17 @@ def _change_sentence(change: Change, last_year: int) -> str:
     return text + (f"，主要为{change.reason.rstrip('。')}。" if change.reason else "。")
 
 
+def distinct_names(projects: list[tuple[str, str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """(name as the text writes it, amount) of each project: two projects of one name (different 项目编码)
+    are each written with their code — “人大代表培训经费（13070024P00004810005W）” — so that neither the
+    reader nor the check takes one for the other."""
+    from collections import Counter
+
+    shared = Counter(name for _, name, _ in projects)
+    return [(f"{name}（{code}）" if shared[name] > 1 and code and code != name else name, amount)
+            for code, name, amount in projects]
+
+
 def quoted(name: str) -> str:
     """A name in a sentence, quoted so that a name ending in a digit never runs into the amount after it."""
     return f"“{name}”"
@@ -212,7 +223,8 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
     blocks.append(("p", texts.other.get(P.OTHER.columns[0], "") or "我部门无部门主管专项资金。"))
 
     blocks.append(("h1", "七、部门项目预算安排情况及绩效目标"))
-    for i, p in enumerate(texts.projects, 1):
+    titles = [name for name, _ in distinct_names([(p.code, p.name, ZERO) for p in texts.projects])]
+    for i, (p, title) in enumerate(zip(texts.projects, titles), 1):
         plan = "　".join(f"{k}{_percent(v)}" for k, v in p.plan.items() if v is not None)
         rows = [["项目编码", p.code, "项目名称", p.name, "", ""],
                 ["预算数", w(p.budget or ZERO), "其中：财政资金", w(p.fiscal or ZERO), "其他资金", w(p.other) if p.other else ""],
@@ -221,7 +233,7 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
                 ["绩效目标", p.goal, "", "", "", ""],
                 ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]]
         rows += [[i_.get(c, "") for c in P.INDICATORS.columns[1:]] for i_ in p.indicators]
-        blocks.append(("table", f"{i}、{p.name}绩效目标表", [], rows))
+        blocks.append(("table", f"{i}、{title}绩效目标表", [], rows))
 
     blocks.append(("h1", "八、政府采购预算情况"))
     total = sum((_amount(item.get("合计")) for item in texts.procurement), ZERO)
