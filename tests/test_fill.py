@@ -379,3 +379,42 @@ def test_the_collector_pause_leaves_the_collector_as_it_found_it_across_threads(
             t.join()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_project_split_across_units_passes_in_every_unit_package(example_path, tmp_path, capsys):
+    """项目绩效目标 is the department's: a project whose lines are in two units gives each unit package its share
+    in the tables, and the check compares the sheet's budget with the department's whole (BD702), not with the
+    unit's share; BD701 is said not to apply there. A budget that is neither is still found, in each package."""
+    from openpyxl import load_workbook
+
+    from budget_disclosure.cli import main
+
+    book = load_workbook(example_path)
+    shared = "13070024P000040100063"  # 人大立法调研审查工作经费, six lines: three move to a second unit
+    moved = 0
+    for row in book["预算明细"].iter_rows(min_row=2):
+        if row[8].value == shared and moved < 3:
+            row[0].value, row[1].value = "101002", "张家口市人大代表联络中心"
+            moved += 1
+    source = tmp_path / "x.xlsx"
+    book.save(source)
+    out = tmp_path / "units"
+    assert main(["fill", str(source), "--all-units", "-o", str(out)]) == 0
+    packages = sorted(out.glob("*.xlsx"))
+    assert len(packages) == 3
+    for package in packages:
+        capsys.readouterr()
+        main(["check", str(package), "--select", "BD7"])
+        said = capsys.readouterr().out
+        assert "强制 BD" not in said, said
+        if package.name.startswith("单位"):
+            assert "1 个项目跨单位安排（如“人大立法调研审查工作经费”）" in said
+    for package in packages:
+        edited = load_workbook(package)
+        for row in edited["项目绩效目标"].iter_rows(min_row=2):
+            if row[0].value == shared:
+                row[2].value = 58.33
+        edited.save(package)
+        capsys.readouterr()
+        main(["check", str(package), "--select", "BD702"])
+        assert "强制 BD702" in capsys.readouterr().out, package.name

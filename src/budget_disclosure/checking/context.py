@@ -58,6 +58,8 @@ class CheckContext:
         self.texts = texts  # PackageTexts, or None when the workbook has none of those sheets
         self.paragraphs = list(paragraphs)  # (row, text) of the 情况说明
         self.detail = detail  # BudgetDetail when the workbook holds a usable 预算明细
+        # a unit's package: the department's whole 预算明细 (projects the units share are budgeted department-wide)
+        self.department_detail = None
         self.statement_sheet = statement_sheet
         self.statement_columns: dict[int, int] = {}  # row → column of the paragraph (default B)
         self.outlines: list = []  # reading.model.Outline of each published file (a PDF), for BD52x

@@ -247,6 +247,7 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
                            derived.detail if derived else None, where,
                            compares_last_year=not (derived and derived.is_unit_package))
     context.detail_unusual = derived.unusual if derived else []
+    context.department_detail = derived.department if derived is not None and derived.is_unit_package else None
     context.statement_columns = columns
     context.outlines = port.outlines() if hasattr(port, "outlines") else []
     context.balanced = bool(exact) and read_meta(port).get("舍位平衡") == "是"

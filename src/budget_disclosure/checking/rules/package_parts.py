@@ -57,6 +57,7 @@ def _amount(value: object) -> Decimal:
       breaks=[Edit("@项目绩效目标", "人大代表培训经费", 2, value=36)])
 def projects_sum(ctx):
     """依据：项目绩效目标表覆盖全部项目时，各项目预算数之和 = 支出总表项目支出合计（《地方预决算公开操作规程》（财预〔2016〕143号）；财政部项目绩效目标表格式）。
+    单位预算中只计本单位的项目；有项目跨单位安排时（绩效目标表是部门的），不与本单位项目支出比较，说明一次。
     失败示例：人大代表培训经费 预算数 36.00，各项目合计 460.57，项目支出 459.57。
     通过示例：8 个项目合计 459.57 = 项目支出 459.57。"""
     t3 = ctx.table("T3")
@@ -64,7 +65,16 @@ def projects_sum(ctx):
         return
     if not ctx.applicable([("T3", "", "项目支出")]):
         return
+    shared = _shared_projects(ctx)
+    if shared:
+        ctx.notes.append(f"单位预算：{len(shared)} 个项目跨单位安排（如“{shared[0]}”），项目绩效目标表是部门的，"
+                         "其预算数之和不与本单位项目支出比较（各项目按部门合计核对，BD702）")
+        return
     projects = ctx.texts.projects
+    if ctx.department_detail is not None and ctx.detail is not None:
+        # a unit's package, its 项目绩效目标 sheet the department's: this unit's projects only
+        mine = _project_sums(ctx.detail)[0]
+        projects = [p for p in projects if (p.code if p.code in mine else p.name) in mine]
     total = sum((p.budget or ZERO for p in projects), ZERO)
     target = t3.value("", "项目支出")
     cells = [_project_cell(p, "预算数（万元）") for p in projects] + [ctx.address(("T3", "", "项目支出"))]
@@ -88,29 +98,51 @@ def projects_sum(ctx):
       breaks=[Edit("@项目绩效目标", "选举、任免工作经费", 2, value=13.9)])
 def project_matches_detail(ctx):
     """依据：项目绩效目标表的预算数来自同一预算；每个项目应能在预算明细中找到，金额一致，并归入其功能分类项
-    （《地方预决算公开操作规程》（财预〔2016〕143号）；财政部项目绩效目标表格式）。
+    （《地方预决算公开操作规程》（财预〔2016〕143号）；财政部项目绩效目标表格式）。单位预算中，跨单位安排的项目
+    预算数可以是部门合计（本单位只是其中一份），也可以是本单位的份额。
     失败示例：选举、任免工作经费 预算数 13.90，明细合计 13.80 万元。
     通过示例：8 个项目与明细逐一相符（2010104 人大会议 = 8.17 + 13.80 + 204.12）。"""
     if not ctx.texts or not ctx.texts.projects or ctx.detail is None:
         return
-    sums: dict[str, Decimal] = {}
-    items: dict[str, set[str]] = {}
-    for line in ctx.detail.lines:
-        if line.kind.column == "项目支出":
-            key = line.project_code or line.project_name
-            sums[key] = sums.get(key, ZERO) + line.amount
-            items.setdefault(key, set()).add(line.func_code)
+    sums, items = _project_sums(ctx.detail)
+    whole = _project_sums(ctx.department_detail)[0] if ctx.department_detail is not None else sums
     for p in ctx.texts.projects:
-        key = p.code if p.code in sums else p.name
+        key = p.code if p.code in whole else p.name
         cell = _project_cell(p, "预算数（万元）")
-        if key not in sums:
+        if key not in whole:
             yield ctx.finding("", f"项目“{p.name}”（{p.code}）在预算明细中找不到", [cell])
             continue
+        if key not in sums:
+            continue  # a unit's package: a project of another unit of the department
         expected = yuan_to_wan(sums[key])
+        if (p.budget or ZERO) != expected and (p.budget or ZERO) == yuan_to_wan(whole[key]):
+            continue  # a project across units, the sheet giving the department's whole: this unit has its share
         if (p.budget or ZERO) != expected:
             yield ctx.finding("", f"项目“{p.name}”预算数 {p.budget or ZERO:.2f} 与预算明细 {expected:.2f}（{sums[key]:,.2f} 元，"
                               f"功能分类 {'、'.join(sorted(items[key]))}）不符", [cell], expected=expected, actual=p.budget,
                               difference=(p.budget or ZERO) - expected)
+
+
+def _project_sums(detail) -> tuple[dict[str, Decimal], dict[str, set[str]]]:
+    """元 per project (by code, else name) of a 预算明细, and the 功能分类 项 each is spent under."""
+    sums: dict[str, Decimal] = {}
+    items: dict[str, set[str]] = {}
+    for line in detail.lines:
+        if line.kind.column == "项目支出":
+            key = line.project_code or line.project_name
+            sums[key] = sums.get(key, ZERO) + line.amount
+            items.setdefault(key, set()).add(line.func_code)
+    return sums, items
+
+
+def _shared_projects(ctx) -> list[str]:
+    """In a unit's package: the projects of its 预算明细 that other units of the department share."""
+    if ctx.department_detail is None or ctx.detail is None:
+        return []
+    mine, whole = _project_sums(ctx.detail)[0], _project_sums(ctx.department_detail)[0]
+    names = {line.project_code or line.project_name: line.project_name or line.project_code
+             for line in ctx.detail.lines if line.kind.column == "项目支出"}
+    return [names[k] for k, v in mine.items() if whole.get(k, v) != v]
 
 
 @rule("BD703", "project-funds-add-up", ERROR, "其中财政资金加其他资金应等于预算数",
