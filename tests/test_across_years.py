@@ -462,3 +462,9 @@ def test_fill_previous_reads_last_year_from_a_published_pdf_of_another_family(ex
     # 机关运行经费 1,642.08
     assert (values["上年年度"], values["上年基本支出（万元）"], values["上年项目支出（万元）"]) == (2019, 9312.9, 6459.58)
     assert (values["上年公务接待费（万元）"], values["上年机关运行经费（万元）"]) == (384.75, 1642.08)
+
+
+def test_a_change_written_with_le_is_read_too():
+    """"减少了X万元，下降了z%" (a common wording the parser did not know): read as "减少X万元，下降z%"."""
+    [change] = stated_changes(["机关运行经费预算支出1579.38万元，与上年相比减少了4039.93万元，下降了71.89%。"])
+    assert (change.now, change.sign, change.change, change.rate) == ("1579.38", -1, "4039.93", "-71.89")

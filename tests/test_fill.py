@@ -418,3 +418,36 @@ def test_a_project_split_across_units_passes_in_every_unit_package(example_path,
         capsys.readouterr()
         main(["check", str(package), "--select", "BD702"])
         assert "强制 BD702" in capsys.readouterr().out, package.name
+
+
+def test_codes_written_with_their_names_as_budget_systems_export_them(example_path, filled_path, tmp_path):
+    """A 预算明细 whose code column holds "[2010101]行政运行", "2010101 行政运行" or "【30101】基本工资" (the name
+    column blank or repeating it), or whose name column holds "[2010104]人大会议" with the code blank, fills
+    the same nine tables as the example; a code whose written name contradicts the name column is refused there."""
+    from openpyxl import load_workbook
+
+    from budget_disclosure.cli import main
+
+    book = load_workbook(example_path)
+    forms = ["[{c}]{n}", "{c} {n}", "【{c}】{n}"]
+    for i, row in enumerate(book["预算明细"].iter_rows(min_row=2)):
+        if row[2].value is None:
+            continue
+        func, name, econ, econ_name = row[2].value, row[3].value, row[4].value, row[5].value
+        if i % 4 == 3:  # the code blank, the name column holding both
+            row[2].value, row[3].value = None, f"[{func}]{name}"
+        else:
+            row[2].value = forms[i % 3].format(c=func, n=name)
+            row[3].value = None if i % 2 else name
+        row[4].value = forms[(i + 1) % 3].format(c=econ, n=econ_name)
+    source, out = tmp_path / "x.xlsx", tmp_path / "y.xlsx"
+    book.save(source)
+    assert main(["fill", str(source), "-o", str(out)]) == 0
+    ours, theirs = load_workbook(out, data_only=True), load_workbook(filled_path, data_only=True)
+    for sheet in (s for s in theirs.sheetnames if s.startswith("表")):
+        assert [list(r) for r in ours[sheet].iter_rows(values_only=True)] == \
+               [list(r) for r in theirs[sheet].iter_rows(values_only=True)], sheet
+    row = next(r for r in book["预算明细"].iter_rows(min_row=2) if r[2].value)
+    row[3].value = "人大会议" if "行政运行" in str(row[2].value) else "行政运行"
+    book.save(source)
+    assert main(["fill", str(source), "-o", str(tmp_path / "z.xlsx")]) == 2

@@ -4,6 +4,7 @@ message naming the file (and the part or cell), never a traceback, and the input
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -74,12 +75,18 @@ def bad(tmp_path, filled_path):
     files["crc"].write_bytes(_patch_central(data, b"xl/workbook.xml", 14, b"\x00\x00\x00\x00"))
     files["malformed"] = rewrite(filled_path, tmp_path / "坏XML.xlsx",
                                  lambda n, d: d[: len(d) // 2] if n == "xl/worksheets/sheet5.xml" else d)
+    # "billion laughs": nine levels of ten entities each, a few hundred bytes declaring 10⁹ copies
+    laughs = b'<!ENTITY lol0 "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, b"".join(b"&lol%d;" % (i - 1) for _ in range(10))) for i in range(1, 10))
+    doctype = b"<!DOCTYPE worksheet [" + laughs + b"]>"
+    files["entities"] = rewrite(filled_path, tmp_path / "实体.xlsx", lambda n, d: (
+        d.replace(b"?>", b"?>" + doctype, 1) if b"?>" in d[:200] else doctype + d) if n == "xl/worksheets/sheet5.xml" else d)
     return files
 
 
 def test_every_bad_file_gets_a_chinese_answer_and_stays_unchanged(bad, capsys, tmp_path):
     expected = {"encrypted": "打开密码", "not-a-workbook": "不是 Excel 工作簿", "bomb": "压缩炸弹",
-                "deflate64": "不支持的压缩方式", "crc": "CRC", "malformed": "不是合法的 XML"}
+                "deflate64": "不支持的压缩方式", "crc": "CRC", "malformed": "不是合法的 XML", "entities": "实体炸弹"}
     for name, path in bad.items():
         before = path.read_bytes()
         for command in (["check", str(path)], ["fill", str(path)], ["export", str(path), "-o", str(tmp_path / "o")],
@@ -88,6 +95,7 @@ def test_every_bad_file_gets_a_chinese_answer_and_stays_unchanged(bad, capsys, t
             code, text = run(capsys, *command)
             assert code == 2, (name, command, text)
             assert expected[name] in text and path.name in text, (name, command, text)
+            assert not re.search(r"[A-Z][a-z]+(?:Error|Exception)|no element found", text), (name, command, text)
             assert time.monotonic() - started < 10
         assert path.read_bytes() == before, name
     assert not (tmp_path / "o").exists()
@@ -109,7 +117,7 @@ def test_one_bad_file_in_a_batch_does_not_stop_the_others(bad, filled_copy, caps
 
 def test_a_malformed_part_is_named(bad, capsys):
     code, text = run(capsys, "check", str(bad["malformed"]))
-    assert "xl/worksheets/sheet5.xml" in text
+    assert "xl/worksheets/sheet5.xml" in text and "内容不完整（文件被截断）" in text
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice makes the .xls here")

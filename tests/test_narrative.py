@@ -164,3 +164,26 @@ def test_two_projects_of_one_name_are_written_with_their_codes(example_path, tmp
     assert main(["check", str(filled), "--select", "BD8,BD7"]) in (0, 1)
     assert "强制 BD" not in capsys.readouterr().out
     assert main(["export", str(filled), "-o", str(tmp_path / "out")]) == 0
+
+
+def test_one_change_stated_twice_with_two_figures_is_found_at_both_sentences(filled_copy, capsys):
+    """The total's change repeated in a later paragraph with another figure: the two sentences imply two
+    different 上年数 for one table cell — BD818 names both; repeated alike, nothing."""
+    book = load_workbook(filled_copy)
+    sheet = book["情况说明"]
+    first = next(c for r in sheet.iter_rows() for c in r if isinstance(c.value, str) and "预算收支安排" in c.value
+                 and "较2023年预算" in c.value)
+    m = re.search(r"(\d{4}年预算收支安排[\d.]+万元，较2023年预算(?:增加|减少))([\d.]+)万元", first.value)
+    row = sheet.max_row + 1
+    sheet.cell(row, 1).value, sheet.cell(row, 2).value = "段落", f"{m.group(1)}{m.group(2)}万元。"
+    book.save(filled_copy)
+    capsys.readouterr()
+    main(["check", str(filled_copy), "--select", "BD818"])
+    assert "BD818" not in capsys.readouterr().out
+    sheet.cell(row, 2).value = f"{m.group(1)}{float(m.group(2)) + 1:.2f}万元。"
+    book.save(filled_copy)
+    main(["check", str(filled_copy), "--select", "BD818", "--format", "json"])
+    import json
+
+    [finding] = json.loads(capsys.readouterr().out)["files"][0]["findings"]
+    assert finding["severity"] == "error" and finding["cells"] == [f"情况说明!B{row}", f"情况说明!{first.coordinate}"]

@@ -47,3 +47,19 @@ def test_detail_sheet_offers_drop_downs_for_enumerated_columns():
     assert "一般公共预算拨款" in lists["G"] and "上年结转（单位资金）" in lists["G"]
     assert "基本支出·人员经费" in lists["H"]
     assert all(len(f) <= 257 for f in lists.values())  # Excel's 255-character limit for inline lists
+
+
+def test_detail_dropdowns_cover_every_row_a_sheet_allows():
+    """The 资金来源 / 支出类型 drop-downs of 预算明细 reach row 1,048,576 (a department of 300,000 lines still
+    has them on its last line), as one range per column."""
+    from openpyxl import load_workbook
+
+    from budget_disclosure.layout.inputs import DETAIL_COLUMNS, DETAIL_FIRST_ROW, DETAIL_SHEET
+
+    sheet = load_workbook(COMMITTED)[DETAIL_SHEET]
+    ranges = {str(dv.sqref) for dv in sheet.data_validations.dataValidation}
+    from openpyxl.utils import get_column_letter
+
+    expected = {f"{get_column_letter(i)}{DETAIL_FIRST_ROW}:{get_column_letter(i)}1048576"
+                for i, c in enumerate(DETAIL_COLUMNS, 1) if c.choices}
+    assert expected and ranges == expected

@@ -20,6 +20,9 @@ def test_functions():
     assert udf_core.official_name("2010101") == "行政运行"
     assert udf_core.official_name(30213) == "维修（护）费"
     assert udf_core.official_name("2019999") == "（未核验）"
+    # the year argument: the built-in list is 2024's; another year's name is said to be that list's
+    assert udf_core.official_name("2010101", 2024) == udf_core.official_name("2010101", "2024年") == "行政运行"
+    assert udf_core.official_name("2010101", 2019) == "行政运行（2024年科目表的名称，2019年未核验）"
     assert udf_core.foot(56.54, [None, 53.43, 3.11]) == ""
     assert udf_core.foot(352.85, T6_302_ITEMS) == "尾差 -0.01"
     assert udf_core.foot("1,291.05", ["1,291.00"]) == "差 0.05"

@@ -175,46 +175,48 @@ class PairContext:
 
     # -- what a figure of this document's text is about ---------------------------------------------
     def subject_refs(self, text: str, amount_start: int, amount: Decimal, places: int) -> list[Ref]:
-        """The cells of this document the amount at ``amount_start`` stands for: a label of the family's
-        text right before it (profile ``facts``), else a 科目 path just before it, in every table that
-        prints that 科目 with that amount. Empty when it cannot be told."""
-        refs = self._fact_refs(text, amount_start)
-        if refs:
-            return refs
-        return self._subject_refs(text, amount_start, amount, places)
+        return subject_refs(self.this.package, text, amount_start, amount, places)
 
-    def _fact_refs(self, text: str, start: int) -> list[Ref]:
-        facts = profile(self.this.package.profile).facts
-        best: tuple[int, Ref] | None = None
-        for connector in _CONNECTORS:
-            end = start - len(connector)
-            if connector and text[end:start] != connector:
-                continue
-            for labels, pattern in facts:
-                for label in labels:
-                    if text[:end].endswith(label) and at_boundary(text, end - len(label)) and \
-                            (best is None or len(label) > best[0]):
-                        best = (len(label), (pattern.table, pattern.row, pattern.column))
-        return [best[1]] if best else []
 
-    def _subject_refs(self, text: str, start: int, amount: Decimal, places: int) -> list[Ref]:
-        package = self.this.package
-        names = functional_names(package)
-        economic = economic_names(package)
-        found = [s for s in subjects(text[:start], names, economic) if s.code and 0 <= start - s.end <= 6]
-        if not found:
-            return []
-        subject = found[-1]
-        if "其中" in text[subject.end:start] or "主要" in text[subject.end:start]:
-            return []
-        refs = []
-        for key in ECONOMIC_TABLES if subject.economic else FUNCTIONAL_TABLES:
-            t = package.tables.get(key)
-            if t is None or t.spec.kind not in CODED or subject.code not in t.rows:
-                continue
-            column = "合计" if "合计" in t.columns else None
-            if column is None or (cell := t.cell(subject.code, column)) is None or cell.value is None:
-                continue
-            if rounded(cell.value, places) == rounded(amount, places):
-                refs.append((key, subject.code, column))
-        return refs
+def subject_refs(package, text: str, amount_start: int, amount: Decimal, places: int) -> list[Ref]:
+    """The cells of a package the amount at ``amount_start`` of its text stands for: a label of the family's
+    text right before it (profile ``facts``), else a 科目 path just before it, in every table that prints
+    that 科目 with that amount. Empty when it cannot be told."""
+    return _fact_refs(package, text, amount_start) or _path_refs(package, text, amount_start, amount, places)
+
+
+def _fact_refs(package, text: str, start: int) -> list[Ref]:
+    facts = profile(package.profile).facts
+    best: tuple[int, Ref] | None = None
+    for connector in _CONNECTORS:
+        end = start - len(connector)
+        if connector and text[end:start] != connector:
+            continue
+        for labels, pattern in facts:
+            for label in labels:
+                if text[:end].endswith(label) and at_boundary(text, end - len(label)) and \
+                        (best is None or len(label) > best[0]):
+                    best = (len(label), (pattern.table, pattern.row, pattern.column))
+    return [best[1]] if best else []
+
+
+def _path_refs(package, text: str, start: int, amount: Decimal, places: int) -> list[Ref]:
+    names = functional_names(package)
+    economic = economic_names(package)
+    found = [s for s in subjects(text[:start], names, economic) if s.code and 0 <= start - s.end <= 6]
+    if not found:
+        return []
+    subject = found[-1]
+    if "其中" in text[subject.end:start] or "主要" in text[subject.end:start]:
+        return []
+    refs = []
+    for key in ECONOMIC_TABLES if subject.economic else FUNCTIONAL_TABLES:
+        t = package.tables.get(key)
+        if t is None or t.spec.kind not in CODED or subject.code not in t.rows:
+            continue
+        column = "合计" if "合计" in t.columns else None
+        if column is None or (cell := t.cell(subject.code, column)) is None or cell.value is None:
+            continue
+        if rounded(cell.value, places) == rounded(amount, places):
+            refs.append((key, subject.code, column))
+    return refs

@@ -125,10 +125,10 @@ def find_levels(text: str, facts: list[tuple[str, Decimal]], names: tuple[str, .
     return found
 
 
-CHANGE = re.compile(r"(增加|减少)" + NUMBER + UNIT)
+CHANGE = re.compile(r"(增加|减少)了?" + NUMBER + UNIT)  # "减少了X万元" too
 SAME = re.compile(r"持平")
 REASON = re.compile(r"主要(?:原因)?(?:是|为|：|:)\s*([^。；]*)")
-RATE = re.compile(r"(增长|下降|增加|减少)" + NUMBER + r"\s*%")
+RATE = re.compile(r"(增长|下降|增加|减少)了?" + NUMBER + r"\s*%")
 LAST_AMOUNT = re.compile(r"上年(?:预算)?(?:数)?(?:为)?" + NUMBER + UNIT)
 
 

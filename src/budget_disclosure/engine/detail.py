@@ -7,6 +7,9 @@ list is accepted as "未核验" when its name is known; a name that contradicts 
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -30,6 +33,15 @@ _HEADERS = {c.key: c.header for c in DETAIL_COLUMNS}
 _INDEX = {c.key: i for i, c in enumerate(DETAIL_COLUMNS)}
 assert tuple(_INDEX) == ("unit_code", "unit_name", "func_code", "func_name", "econ_code", "econ_name", "fund", "kind",
                          "project_code", "project_name", "amount"), "read_detail unpacks the cells in this order"
+
+
+_CODE_AND_NAME = re.compile(r"^[\[【(（]?\s*(\d[\d\s.\-]*\d)\s*[\]】)）]?[\s\-—:：、]*([^\d\s\-—:：、].*)$")
+
+
+def split_code_name(text: str) -> tuple[str, str] | None:
+    """"[2010101]行政运行", "【2010101】行政运行", "2010101 行政运行" → ("2010101", "行政运行"); None otherwise."""
+    m = _CODE_AND_NAME.match(unicodedata.normalize("NFKC", text).strip()) if text else None
+    return (normalize_code(m.group(1)), m.group(2).strip()) if m else None
 
 
 @dataclass
@@ -156,6 +168,18 @@ class _Resolver:
         label = KIND_LABEL[kind]
         code = normalize_code(code_value)
         name = cell_text(name_value)
+        # a budget system's "[2010101]行政运行" / "2010101 行政运行", in the code column or (code left
+        # blank) in the name column: the code and the name it holds
+        joined = split_code_name(cell_text(code_value)) if code and not code.isdigit() else \
+            split_code_name(name) if not code else None
+        if joined is not None:
+            from_code = bool(code)
+            code, written = joined
+            if from_code and name and name != cell_text(code_value) and normalize_name(name) != normalize_name(written):
+                problems.append(InputProblem(DETAIL_SHEET, name_cell,
+                                             f"{label}科目编码写作“{cell_text(code_value)}”，名称列却是“{name}”"))
+                return None
+            name = written
         leaf_digits = LEVEL_DIGITS[kind][-1]
         leaf_level = LEVEL_NAMES[len(LEVEL_DIGITS[kind]) - 1]
         if not code:

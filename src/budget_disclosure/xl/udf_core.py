@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from budget_disclosure.engine.codes import Classifications, normalize_code
+from budget_disclosure.engine.codes import BUNDLED_YEAR, Classifications, normalize_code
 from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.engine.money import ZERO, parse_amount, yuan_to_wan
 from budget_disclosure.layout.inputs import DETAIL_SHEET, INFO_FIELDS, INFO_SHEET
@@ -22,13 +22,20 @@ def _bundled() -> Classifications:
     return Classifications.bundled()
 
 
-def official_name(code: object) -> str:
-    """BD_NAME: the name of a functional or economic code; 未核验 when it is not in the list."""
+def official_name(code: object, year: object = None) -> str:
+    """BD_NAME: the name of a functional or economic code; 未核验 when it is not in the list. For a year
+    other than the built-in list's, the name is that list's and says so (names change between years)."""
     code = normalize_code(code)
     if not code:
         return ""
     codes = _bundled().economic if code.startswith("3") else _bundled().functional
-    return codes.name(code) or NOT_VERIFIED
+    name = codes.name(code)
+    if name is None:
+        return NOT_VERIFIED
+    asked = "".join(ch for ch in normalize_code(year) if ch.isdigit())  # 2019, "2019年"; 0 or blank: not given
+    if len(asked) == 4 and asked != str(BUNDLED_YEAR):
+        return f"{name}（{BUNDLED_YEAR}年科目表的名称，{asked}年未核验）"
+    return name
 
 
 def foot(total: object, parts: list[object]) -> str:

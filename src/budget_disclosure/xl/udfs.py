@@ -35,7 +35,7 @@ def _tables(detail, caller):
 @xw.arg("code", doc="功能分类或经济分类科目编码")
 def BD_NAME(code, year=None):
     """科目编码的官方名称（内置科目表；查不到时为“（未核验）”）。"""
-    return udf_core.official_name(code)
+    return udf_core.official_name(code, year)
 
 
 @xw.func(category="预算公开")

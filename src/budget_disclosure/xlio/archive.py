@@ -5,6 +5,7 @@ bomb is refused in milliseconds); a broken part is named. Messages in Chinese, f
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -62,6 +63,8 @@ def inspect(path: Path, read_later: Callable[[str], bool] = lambda name: False) 
         if total > MAX_TOTAL:
             raise WorkbookRejected(f"{path}：解压后共 {total / 2**20:,.0f} MiB，超过 {MAX_TOTAL // 2**20} MiB 上限，拒绝打开")
         for entry in archive.infolist():
+            if entry.filename.endswith((".xml", ".rels", ".vml")):
+                refuse_declarations(archive, entry.filename, path)
             if not read_later(entry.filename):
                 read_part(archive, entry.filename, path)
 
@@ -97,6 +100,47 @@ def workbook_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None
     return sheets, shared
 
 
+def _expat_words() -> dict[int, str]:
+    """The XML errors a damaged part shows, said in Chinese (expat's own words are English)."""
+    from xml.parsers.expat import errors
+
+    return {errors.codes[errors.XML_ERROR_NO_ELEMENTS]: "内容不完整（文件被截断）",
+            errors.codes[errors.XML_ERROR_UNCLOSED_TOKEN]: "内容不完整（文件被截断）",
+            errors.codes[errors.XML_ERROR_TAG_MISMATCH]: "标记不配对",
+            errors.codes[errors.XML_ERROR_SYNTAX]: "语法错误",
+            errors.codes[errors.XML_ERROR_INVALID_TOKEN]: "有非法字符",
+            errors.codes[errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]: "结尾有多余内容"}
+
+
+_EXPAT_WORDS = _expat_words()
+PROLOG_LIMIT = 64 * 1024  # a part's XML declaration and comments before its root element: a few dozen bytes
+
+
+def refuse_declarations(archive: zipfile.ZipFile, name: str, path: Path) -> None:
+    """Office parts never declare a DTD: a part that does (<!DOCTYPE, with <!ENTITY … : the “billion laughs”
+    kind of bomb, which expands to gigabytes inside the parser) is refused before any parser reads it. Only
+    the part's prolog is read (what comes before its root element)."""
+    with archive.open(name) as part:
+        head = b""
+        while len(head) < PROLOG_LIMIT:
+            chunk = part.read(4096)
+            if not chunk:
+                break
+            head += chunk
+            root = _ROOT.search(head)
+            if root is not None:
+                head = head[:root.start()]
+                break
+        else:
+            raise WorkbookRejected(f"{path}：部件 {name} 的开头超过 {PROLOG_LIMIT // 1024} KiB 仍没有内容，疑为有意构造，拒绝打开")
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        raise WorkbookRejected(f"{path}：部件 {name} 含有文档类型（DTD）或实体声明（<!DOCTYPE、<!ENTITY），Excel 保存的"
+                               f"工作簿不会有，疑为“实体炸弹”，拒绝打开")
+
+
+_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element begins (not <? or <!)
+
+
 def broken_part(path: Path) -> str | None:
     """The first XML part that does not parse, to name it when a parser failed."""
     import xml.parsers.expat
@@ -110,5 +154,5 @@ def broken_part(path: Path) -> str | None:
                 with archive.open(name) as part:
                     parser.ParseFile(part)
             except xml.parsers.expat.ExpatError as exc:
-                return f"{name}（第 {exc.lineno} 行：{xml.parsers.expat.ErrorString(exc.code)}）"
+                return f"{name}（第 {exc.lineno} 行第 {exc.offset + 1} 列起{_EXPAT_WORDS.get(exc.code, '格式错误')}）"
     return None

@@ -107,7 +107,8 @@ class CalamineBook:
         try:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for damaged files
-            raise WorkbookRejected(f"{self.path}：无法读取工作簿（{type(exc).__name__}）：文件可能已损坏") from exc
+            raise WorkbookRejected(f"{self.path}：无法读取工作簿：文件已损坏，或不是 Excel 保存的格式；请用 Excel 打开后"
+                                   f"另存为 .xlsx") from exc
         # calamine's workbook is used by one thread at a time (the prefetch thread may be parsing): its
         # sheet names are read once, here
         self._sheet_names = list(self.wb.sheet_names)
@@ -156,7 +157,7 @@ class CalamineBook:
                 rows = ws.to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet part: name it, in Chinese
                 part = broken_part(self.path) if self.path.suffix.lower() != ".xls" else None
-                where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取（{type(exc).__name__}）"
+                where = f"部件 {part} 不是合法的 XML" if part else f"工作表“{sheet}”无法读取"
                 raise WorkbookRejected(f"{self.path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
             # calamine reads an empty cell as "": the port's None (a dense row has none, and is kept as it is)
             grid = [row if "" not in row else [None if v == "" else v for v in row] for row in rows]

@@ -92,7 +92,7 @@ class OpenpyxlBook:
             return cls(load_workbook(source or path, keep_vba=keep_vba, keep_links=True), path)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             part = broken_part(path)
-            where = f"部件 {part} 不是合法的 XML" if part else f"openpyxl 无法解析（{type(exc).__name__}）"
+            where = f"部件 {part} 不是合法的 XML" if part else "工作簿的结构不完整（缺少必需的部件或它们之间的关联）"
             raise WorkbookRejected(f"{path}：工作簿内容已损坏：{where}；请用 Excel 打开修复后另存") from exc
 
     def save(self, path: Path | None = None) -> None:

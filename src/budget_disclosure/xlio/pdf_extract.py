@@ -162,7 +162,7 @@ def read_pdf(path: Path, seconds: int = MAX_SECONDS) -> PdfDocument:
         raise PdfRejected(f"{name}：读取所需内存过多，已停止（文件过于复杂或有意构造）") from exc
     except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
             zlib.error, OSError) as exc:
-        raise PdfRejected(f"{name}：文件不完整或已损坏，无法读取（{type(exc).__name__}）；请重新下载原文件") from exc
+        raise PdfRejected(f"{name}：文件不完整或已损坏，无法读取；请重新下载原文件") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; every one is a file we cannot read
         if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
             raise PdfRejected(f"{name}：设有打开密码，无法读取；请取得未加密的公开版本") from exc

@@ -27,7 +27,7 @@ from budget_disclosure.xlio.package_io import prepare_sheets
 from budget_disclosure.xlio.tables_io import page_header_cells, write_table, year_column
 
 TEMPLATE_NAME = "部门预算公开模板.xlsx"
-DETAIL_ROWS_PREPARED = 2000  # rows carrying drop-downs and formats in 预算明细
+EXCEL_LAST_ROW = 1_048_576  # the drop-downs of 预算明细 reach every row a sheet allows (one range: no cost per row)
 FIXED_TIMESTAMP = datetime(2024, 1, 1)
 
 GUIDE_LINES = (
@@ -105,7 +105,7 @@ def _prepare_input_sheets(book: OpenpyxlBook) -> None:
     n = len(I.DETAIL_COLUMNS)
     book.write_block(I.DETAIL_SHEET, I.DETAIL_HEADER_ROW, 1, [[c.header for c in I.DETAIL_COLUMNS]])
     book.style_block(I.DETAIL_SHEET, 1, 1, 1, n, styles.INPUT_HEADER)
-    last = I.DETAIL_FIRST_ROW + DETAIL_ROWS_PREPARED - 1
+    last = EXCEL_LAST_ROW
     for index, column in enumerate(I.DETAIL_COLUMNS, start=1):
         letter = get_column_letter(index)
         detail.column_dimensions[letter].width = column.width

@@ -109,7 +109,7 @@ def statement_subjects(ctx):
 
 
 _EXECUTION = re.compile(r"(\d{4})年(?:当年)?预算执行数为" + NUMBER + r"万元[，,](\d{4})年预算安排" + NUMBER +
-                        r"万元[，,](?:比|较)(\d{4})年(?:当年)?预算执行数(增加|减少|增长|下降)" + NUMBER + r"%")
+                        r"万元[，,](?:比|较)(\d{4})年(?:当年)?预算执行数(增加|减少|增长|下降)了?" + NUMBER + r"%")
 
 
 @rule("BD808", "execution-comparison", ERROR, "“上年预算执行数—本年预算安排—增减率”应自洽并与本项金额一致")
@@ -157,7 +157,7 @@ def execution_comparison(ctx):
 
 _CHANGE_RATE = re.compile(r"(?:与上年(?:预算)?(?:数)?相比|比上年(?:预算)?|较上年(?:预算)?|(?:比|较)\d{4}年(?:度)?(?:预算|决算)?|"
                           r"与\d{4}年(?:度)?(?:预算|决算)?(?:数)?相比)"
-                          r"[，,]?[^。；;，,]{0,16}?(增加|减少)" + NUMBER + r"万元[，,](增长|增加|减少|下降)" + NUMBER + r"%")
+                          r"[，,]?[^。；;，,]{0,16}?(增加|减少)了?" + NUMBER + r"万元[，,](增长|增加|减少|下降)了?" + NUMBER + r"%")
 
 
 @rule("BD812", "rate-from-change", ERROR, "“增加X万元，增长z%”：增长率应等于增减额除以上年数（本年数 − 增减额）")
@@ -452,3 +452,38 @@ def listed_parts_rounding(ctx):
             if total != summed and abs(total - summed) <= half:
                 yield ctx.finding("", f"尾差：{m.group(1)}万元应等于其中各部分之和 {summed}，差 {total - summed}（各数分别舍入）",
                                   [ctx.statement_cell(row)], expected=summed, actual=total)
+
+
+@rule("BD818", "same-change-stated-alike", ERROR, "同一项目的比上年增减在说明中各处应一致")
+def same_change_stated_alike(ctx):
+    """依据：说明在不同段落重复同一项目（同一表的同一格）的比上年增减时，所比的上年数只有一个（财预〔2016〕143号：
+    情况说明应前后一致）。两处都写了本年数 A，增减额不同，使两处所比的上年数 A − C 的舍入范围相距超过一个末位数时为
+    强制，两句都写明；所说的项目按本格式说明的措辞或“类（款）项”科目对应到表中的格，对应不上的不比。
+    失败示例：“财政拨款收、支总预算21,940.96万元。与上年相比增加3,958.98万元”与“一般公共预算财政拨款支出预算21,940.96
+    万元，与上年相比增加3,959.28万元”（两处都是财政拨款合计）。
+    通过示例：三处都写“增加3,958.98万元”。"""
+    from budget_disclosure.checking.across import subject_refs
+    from budget_disclosure.checking.narrative_paths import decimals as places_of
+    from budget_disclosure.checking.stated_changes import stated_changes
+
+    paragraphs = ctx.paragraphs
+    seen: dict[tuple, tuple] = {}
+    for change in stated_changes([text for _, text in paragraphs]):
+        if change.basis != "预算":
+            continue
+        refs = subject_refs(ctx.package, change.text, change.now_start, change.now_wan, places_of(change.now))
+        if not refs:
+            continue
+        key = (frozenset(refs), change.now_wan, change.year)
+        if key not in seen:
+            seen[key] = (change, paragraphs[change.paragraph][0])
+            continue
+        first, first_row = seen[key]
+        gap = first.base_interval.distance(change.base_interval)
+        if gap <= Decimal(1).scaleb(-max(min(first.places, change.places), 0)):
+            continue
+        row = paragraphs[change.paragraph][0]
+        yield ctx.finding("", f"同一项目前后两处比上年增减不一：“{first.wording}”（上年数 {first.base:,.2f}）与"
+                          f"“{change.wording}”（上年数 {change.base:,.2f}），所比的上年数相差 {first.base - change.base:,.2f} 万元"
+                          f"（舍入范围 {first.base_interval.shown(2)} 与 {change.base_interval.shown(2)}）",
+                          [ctx.statement_cell(row), ctx.statement_cell(first_row)], expected=first.base, actual=change.base)
