@@ -68,7 +68,7 @@ def test_check_previous_on_a_real_pair(capsys):
     renamed = [f for f in findings if f["severity"] == "warning" and "科目已调整" in f["message"]]
     assert len(renamed) == 1 and "2040405 公诉和审判监督" in renamed[0]["message"]
     [comparison] = out["comparisons"]
-    assert comparison["kind"] == "上年" and comparison["year"] == 2017 and comparison["compared"] == 13
+    assert comparison["kind"] == "上年" and comparison["year"] == 2017 and comparison["compared"] == 15
 
 
 def test_previous_of_another_unit_is_refused(capsys):
@@ -468,3 +468,9 @@ def test_a_change_written_with_le_is_read_too():
     """"减少了X万元，下降了z%" (a common wording the parser did not know): read as "减少X万元，下降z%"."""
     [change] = stated_changes(["机关运行经费预算支出1579.38万元，与上年相比减少了4039.93万元，下降了71.89%。"])
     assert (change.now, change.sign, change.change, change.rate) == ("1579.38", -1, "4039.93", "-71.89")
+
+
+def test_unchanged_is_read_in_the_words_jiangsu_uses():
+    found = stated_changes(["1．因公出国（境）费预算支出70万元，与上年预算数一致。",
+                            "1．因公出国（境）费预算支出180万元，本年数与上年数持平，零增长。"])
+    assert [(c.now, c.sign, c.basis) for c in found] == [("70", 0, "预算"), ("180", 0, "预算")]
