@@ -68,7 +68,7 @@ def test_check_previous_on_a_real_pair(capsys):
     renamed = [f for f in findings if f["severity"] == "warning" and "科目已调整" in f["message"]]
     assert len(renamed) == 1 and "2040405 公诉和审判监督" in renamed[0]["message"]
     [comparison] = out["comparisons"]
-    assert comparison["kind"] == "上年" and comparison["year"] == 2017 and comparison["compared"] == 15
+    assert comparison["kind"] == "上年" and comparison["year"] == 2017 and comparison["compared"] == 19
 
 
 def test_previous_of_another_unit_is_refused(capsys):

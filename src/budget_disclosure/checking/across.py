@@ -194,7 +194,9 @@ def _fact_refs(package, text: str, start: int) -> list[Ref]:
             continue
         for labels, pattern in facts:
             for label in labels:
-                if text[:end].endswith(label) and at_boundary(text, end - len(label)) and \
+                # a long label is specific enough anywhere (“…铁路检察院单位预留机动经费预算数为”); a short one must
+                # start a phrase (never “支出预算” inside “基本支出预算”)
+                if text[:end].endswith(label) and (len(label) >= 8 or at_boundary(text, end - len(label))) and \
                         (best is None or len(label) > best[0]):
                     best = (len(label), (pattern.table, pattern.row, pattern.column))
     return [best[1]] if best else []
@@ -204,19 +206,43 @@ def _path_refs(package, text: str, start: int, amount: Decimal, places: int) -> 
     names = functional_names(package)
     economic = economic_names(package)
     found = [s for s in subjects(text[:start], names, economic) if s.code and 0 <= start - s.end <= 6]
-    if not found:
-        return []
-    subject = found[-1]
-    if "其中" in text[subject.end:start] or "主要" in text[subject.end:start]:
-        return []
+    if found:
+        subject = found[-1]
+        if "其中" in text[subject.end:start] or "主要" in text[subject.end:start]:
+            return []
+        code, is_economic = subject.code, subject.economic
+    else:
+        code, is_economic = _bare_name(names, text, start), False
+        if code is None:
+            return []
     refs = []
-    for key in ECONOMIC_TABLES if subject.economic else FUNCTIONAL_TABLES:
+    for key in ECONOMIC_TABLES if is_economic else FUNCTIONAL_TABLES:
         t = package.tables.get(key)
-        if t is None or t.spec.kind not in CODED or subject.code not in t.rows:
+        if t is None or t.spec.kind not in CODED or code not in t.rows:
             continue
         column = "合计" if "合计" in t.columns else None
-        if column is None or (cell := t.cell(subject.code, column)) is None or cell.value is None:
-            continue
-        if rounded(cell.value, places) == rounded(amount, places):
-            refs.append((key, subject.code, column))
+        if column is not None:
+            refs += _matching(t, code, column, amount, places)
+    if not is_economic and len(code) == 3:  # a 类 is a line of the 收支总表 and the 财政拨款收支总表 too (all funds)
+        for key, column in (("T1", "支出预算数"), ("T4", "支出合计")):
+            t = package.tables.get(key)
+            if t is not None and code in t.rows:
+                refs += _matching(t, code, column, amount, places)
     return refs
+
+
+def _matching(t, code: str, column: str, amount: Decimal, places: int) -> list[Ref]:
+    """The cell, when it prints the amount (at the text's precision): the text names this figure."""
+    cell = t.cell(code, column)
+    if cell is None or cell.value is None or rounded(cell.value, places) != rounded(amount, places):
+        return []
+    return [(t.key, code, column)]
+
+
+def _bare_name(names: dict[str, str], text: str, start: int) -> str | None:
+    """A 类 or 款 named without its level mark right before the amount ("2．社会保障和就业支出1,836.22万元"):
+    its code when exactly one 类 or 款 of the package has that name (the amount must then be its figure)."""
+    before = text[:start].removesuffix("为").removesuffix("支出预算").removesuffix("预算")
+    hits = [c for c, n in names.items() if len(c) in (3, 5) and n and before.endswith(n)
+            and at_boundary(text, len(before) - len(n))]
+    return hits[0] if len(hits) == 1 else None
