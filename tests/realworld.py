@@ -56,10 +56,13 @@ def _is_total(row: list[str]) -> bool:
 
 
 def build(case: str, path: Path, *, as_numbers: bool = False, total: str = "as printed", one_sheet: bool = False,
-          statement: str = "sheet") -> Path:
+          statement: str = "sheet", disguise: bool = False) -> Path:
     """statement: "sheet" (one paragraph per row), "typed" (类型 | 内容), "columns" (序号 | 内容 | 备注),
-    "none"; a .docx is written by ``statement_docx``."""
+    "none"; a .docx is written by ``statement_docx``. ``disguise``: the package as another province might
+    lay out the same tables (``disguised``)."""
     data = load(case)
+    if disguise:
+        data = disguised(data)
     wb = Workbook()
     wb.remove(wb.active)
     ws = None
@@ -97,6 +100,44 @@ def build(case: str, path: Path, *, as_numbers: bool = False, total: str = "as p
         _statement_sheet(wb, data, statement)
     wb.save(path)
     return path
+
+
+_REWORDED = (("预算总表", "预算汇总表"), ("决算总表", "决算汇总表"), ("支出表", "支出情况表"))
+
+
+def _sibling_amounts(columns: list[str]) -> tuple[int, int] | None:
+    """The last two columns that are amounts under one parent header (基本支出 | 项目支出), to swap."""
+    for i in range(len(columns) - 1, 0, -1):
+        a, b = columns[i - 1].split("-"), columns[i].split("-")
+        names = {a[-1], b[-1]}
+        if len(a) == len(b) and a[:-1] == b[:-1] and not names & {"类", "款", "项", "科目编码", "科目名称", "项目", "合计"} \
+                and not any("名称" in n or "编码" in n or "代码" in n for n in names):
+            return i - 1, i
+    return None
+
+
+def disguised(data: dict) -> dict:
+    """The same package as another province's office might print it: titles reworded (预算总表 → 预算汇总表,
+    支出表 → 支出情况表), in each table the last two sibling amount columns swapped (data with them), and the
+    合计 row moved last. What was read must not change: same findings, same coverage."""
+    tables = {}
+    for title, table in data["tables"].items():
+        for old, new in _REWORDED:
+            title = title.replace(old, new)
+        table = dict(table)
+        swap = _sibling_amounts(table["columns"])
+        if swap is not None:
+            i, j = swap
+            columns = list(table["columns"])
+            columns[i], columns[j] = columns[j], columns[i]
+            rows = []
+            for row in table["rows"]:
+                row = list(row) + [""] * (len(columns) - len(row))
+                row[i], row[j] = row[j], row[i]
+                rows.append(row)
+            table["columns"], table["rows"] = columns, rows
+        tables[title] = table
+    return data | {"tables": tables}
 
 
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?\d+[)）]|\d+\s*[、.．])")

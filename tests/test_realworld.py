@@ -72,6 +72,7 @@ VARIANTS = {
     "as printed": dict(),
     "numbers, 合计 first, one sheet, 类型|内容": dict(as_numbers=True, total="first", one_sheet=True, statement="typed"),
     "合计 last, several columns": dict(total="last", statement="columns"),
+    "disguised as another province's": dict(disguise=True, total="last"),
 }
 
 

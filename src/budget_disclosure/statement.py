@@ -48,13 +48,15 @@ def figures_from_read(package: ReadPackage) -> Figures:
     is not zero: the text's statement about it is not checked)."""
     def value(key: str, row_key: str, column: str) -> Decimal | None:
         table = package.tables.get(key)
-        if table is None or column not in table.columns:
+        if table is None or column not in table.columns or not table.placed:
             return None
-        if table.spec.kind != "hierarchy" and row_key not in table.rows:
+        if row_key not in table.rows:
             if key == "T9" and row_key == "合计" and "三公经费小计" in table.rows:
                 row_key = "三公经费小计"  # families without a 合计 line print the 三公 total as 小计
+            elif table.spec.kind == "hierarchy" and (row_key.isdigit() or table.is_empty()):
+                pass  # a 科目 a 类-款-项 table does not list is zero; so is the 合计 of an empty table
             else:
-                return None
+                return None  # a 合计 row not read: not zero
         return table.sourced(row_key, column)
     return Figures.from_tables(value)
 

@@ -103,6 +103,9 @@ class Profile:
     def _match_title(self, folded: str) -> TableSpec | None:
         if not folded or len(folded) > 60 or "表" not in folded or folded.startswith(("注", "说明")):
             return None
+        return self._title_spec(folded) or self._title_spec(_plain_title(folded))
+
+    def _title_spec(self, folded: str) -> TableSpec | None:
         for key in self.match_order:
             spec = self.tables[key]
             if all(re.search(p, folded) for p in spec.title_keywords) and not any(w in folded for w in spec.title_exclude):
@@ -117,6 +120,17 @@ class Profile:
         if text in self.header_aliases:
             return self.header_aliases[text]
         return HEADER_ALIASES.get(text, text)
+
+
+# Words titles add without changing which table they name ("收支预算汇总表" for 收支预算总表, "基本支出情况表"):
+# a title no table of the family matches is tried again in the plain words
+_TITLE_FILLERS = (("汇总表", "总表"), ("情况表", "表"), ("汇总", ""))
+
+
+def _plain_title(folded: str) -> str:
+    for wordy, plain in _TITLE_FILLERS:
+        folded = folded.replace(wordy, plain)
+    return folded
 
 
 @cache

@@ -312,6 +312,8 @@ class _TableReader:
             between = [c for c in range(at + 1, end) if mapping.get(c) in amount_names or
                        c not in mapping and paths[c] and paths[c][-1] in ("金额", "预算数", "决算数")]
             if len(between) == len(names):
+                if {mapping.get(c) for c in between} == set(names):
+                    continue  # every amount named by its own header (in another order than ours): as printed
                 for c, name in zip(between, names):
                     out[c] = name
         return out
@@ -684,6 +686,9 @@ def detect_profile(grids: dict[str, Grid], candidates=None) -> tuple[Profile, st
     evidence = f"按{prof.title}格式读取：{len(standard)}/{len(prof.roles)} 张表"
     if clues:
         evidence += "（依据：" + "、".join(clues[:4]) + "）"
+    elif standard:  # titles only: a layout none of the families knows, read by the one whose titles fit
+        evidence = (f"未识别出格式（表中没有任何已知格式特有的用语），按表标题与{prof.title}相近读取："
+                    f"{len(standard)}/{len(prof.roles)} 张表；表头对不上的列不读取")
     return prof, evidence
 
 
