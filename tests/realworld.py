@@ -103,6 +103,9 @@ def build(case: str, path: Path, *, as_numbers: bool = False, total: str = "as p
 
 
 _REWORDED = (("预算总表", "预算汇总表"), ("决算总表", "决算汇总表"), ("支出表", "支出情况表"))
+# header words other packages use for the same column (科目名称 without its 功能分类 prefix, 金额 for 预算数)
+_RENAMED = {"功能分类科目名称": "科目名称", "经济分类科目名称": "科目名称", "功能分类科目编码": "科目编码",
+            "经济分类科目编码": "科目编码", "预算数": "金额", "科目代码": "科目编码"}
 
 
 def _sibling_amounts(columns: list[str]) -> tuple[int, int] | None:
@@ -118,13 +121,14 @@ def _sibling_amounts(columns: list[str]) -> tuple[int, int] | None:
 
 def disguised(data: dict) -> dict:
     """The same package as another province's office might print it: titles reworded (预算总表 → 预算汇总表,
-    支出表 → 支出情况表), in each table the last two sibling amount columns swapped (data with them), and the
-    合计 row moved last. What was read must not change: same findings, same coverage."""
+    支出表 → 支出情况表), headers renamed within the words real packages use (科目名称, 科目编码, 金额), in
+    each table the last two sibling amount columns swapped (data with them), and the 合计 row moved last. What was read must not change: same findings, same coverage."""
     tables = {}
     for title, table in data["tables"].items():
         for old, new in _REWORDED:
             title = title.replace(old, new)
         table = dict(table)
+        table["columns"] = ["-".join(_RENAMED.get(part, part) for part in c.split("-")) for c in table["columns"]]
         swap = _sibling_amounts(table["columns"])
         if swap is not None:
             i, j = swap

@@ -20,7 +20,7 @@ from budget_disclosure.engine.unread import UNREAD
 from budget_disclosure.layout.families import EXTRA_TITLES, Profile, all_profiles, line_keys, profile
 from budget_disclosure.layout.lines import vocabulary
 from budget_disclosure.layout.tables import AMOUNT, CODE, NAME, TableSpec
-from budget_disclosure.reading.labels import fold, fold_label
+from budget_disclosure.reading.labels import HEADER_WORDS, fold, fold_label
 from budget_disclosure.reading.model import Address, ReadCell, ReadPackage, ReadRow, ReadTable
 
 Grid = list[list[object]]
@@ -336,7 +336,8 @@ class _TableReader:
         columns are lines, the line vocabulary)."""
         spec = self.spec
         lines = vocabulary(spec.lines[0]) if spec.kind == "row" and spec.lines else None
-        for candidate in dict.fromkeys(candidates):
+        reworded = [_reworded(c) for c in candidates]
+        for candidate in dict.fromkeys([*candidates, *(c for c in reworded if c)]):
             for name in (candidate, self.profile.alias(spec, candidate),
                          lines.key(fold_label(candidate)) if lines else None):
                 if name in names and name not in taken:
@@ -639,6 +640,14 @@ class _TableReader:
                 self.table.cells[(key, column)] = cell
         if spec.row_column is not None and spec.row_column != "*":
             self.table.columns = {spec.row_column}
+
+
+def _reworded(candidate: str) -> str | None:
+    """A header path in the words the families' columns use (HEADER_WORDS), or None when it has none."""
+    out = candidate
+    for other, ours in HEADER_WORDS:
+        out = out.replace(other, ours)
+    return out if out != candidate else None
 
 
 def _title_candidates(grids: dict[str, Grid]) -> list[tuple[str, int, int, str]]:

@@ -44,6 +44,10 @@ def fold_label(text: object) -> str:
 
 
 # Header names of other layouts that mean one of ours (all folded).
+# Words of a header path other packages write another way, wherever they stand in it ("本年支出金额" is
+# "本年支出预算数"): a path no column takes as written is tried again with them replaced
+HEADER_WORDS = (("金额", "预算数"), ("总计", "合计"), ("功能分类科目", "科目"), ("经济分类科目", "科目"))
+
 HEADER_ALIASES = {
     "上缴上级支出": "上解上级支出",
     "事业单位经营收入": "经营收入",
