@@ -284,3 +284,19 @@ def test_a_line_only_some_packages_of_the_family_print_is_counted_where_printed(
     tables = [(f.rule, f.message) for f in report.findings if f.severity == ERROR and f.rule.startswith(("BD1", "BD2"))]
     assert not tables, tables  # the 情况说明 now misstates the total (BD801): that one is right
     assert "上年结转结余" in report.package.tables["T1"].rows
+
+
+def test_a_text_figure_whose_table_was_not_read_is_counted_not_passed(tmp_path):
+    """The 三公 table left out of the workbook: the 情况说明's “三公”经费 figures cannot be checked — each is
+    said (which figure, which table) and counted, so the package is not said to pass (无法完整校验)."""
+    from openpyxl import load_workbook
+
+    path = realworld.build("01", tmp_path / "01.xlsx")
+    book = load_workbook(path)
+    sangong = next(ws for ws in book.worksheets if "三公" in str(ws.cell(1, 1).value))
+    book.remove(sangong)
+    book.save(path)
+    report = _check(path)
+    said = [n for n in report.coverage.notes if "说明写“" in n and "未核对" in n]
+    assert said and any("三公" in n for n in said), report.coverage.notes
+    assert not report.complete and report.outcome != "通过"

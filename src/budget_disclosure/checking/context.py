@@ -119,6 +119,11 @@ class CheckContext:
             if (t := self.package.tables.get(key)) is not None:
                 yield t
 
+    def not_checked(self, table: str, reason: str, counted: bool = True) -> None:
+        """Something the rule would compare was not read (a text figure whose table was not): counted in the
+        coverage, said once, never passed as if checked."""
+        self._absent(table, reason, counted)
+
     def _absent(self, table: str, reason: str, counted: bool) -> None:
         code = self.rule.code if self.rule else ""
         self.absences.append(Absence(code, table, reason, counted))

@@ -643,11 +643,15 @@ class _TableReader:
 
 
 def _reworded(candidate: str) -> str | None:
-    """A header path in the words the families' columns use (HEADER_WORDS), or None when it has none."""
-    out = candidate
+    """A header path in the words the families' columns use (HEADER_WORDS), without the year it may open
+    with ("2024年机关运行经费预算数"), or None when it has none of them."""
+    out = _OPENING_YEAR.sub("", candidate)
     for other, ours in HEADER_WORDS:
         out = out.replace(other, ours)
     return out if out != candidate else None
+
+
+_OPENING_YEAR = re.compile(r"^20\d\d年(?:度)?")
 
 
 def _title_candidates(grids: dict[str, Grid]) -> list[tuple[str, int, int, str]]:

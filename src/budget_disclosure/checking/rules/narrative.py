@@ -78,7 +78,10 @@ def amounts_match(ctx):
     facts = level_facts(figures, ctx.texts, projects) + family_facts(ctx)
     facts.sort(key=lambda f: -len(f[0]))
     names = tuple(dict.fromkeys(t.unit_name for t in ctx.package.tables.values() if t.unit_name))
+    unread = _unread_facts(ctx)
     for row, text in _paragraphs(ctx):
+        for label, _, why, _, printed in find_levels(text, unread, names) if unread else ():
+            ctx.not_checked(why[0], f"说明写“{unmask(label)}{printed}万元”，{why[1]}，未核对", why[2])
         for label, stated, expected, _, printed in find_levels(text, facts, names):
             places = decimals(printed)
             if places < 2 and stated == rounded(expected, places):
@@ -86,6 +89,17 @@ def amounts_match(ctx):
             finding = _compare(ctx, row, stated, expected, unmask(label))
             if finding:
                 yield finding
+
+
+def _unread_facts(ctx) -> list[tuple[str, tuple[str, str, bool]]]:
+    """The family's text labels whose table cell was not read: (label, (table, why, whether the family prints
+    it)) — a figure the text gives for them cannot be checked, and is counted so, never passed."""
+    out = []
+    for labels, pattern in ctx.profile.facts:
+        why = ctx.missing((pattern.table, pattern.row, pattern.column))
+        if why is not None:
+            out += [(mask_quoted(label), (pattern.table, why[0], why[1])) for label in labels]
+    return sorted(out, key=lambda f: -len(f[0]))
 
 
 def family_facts(ctx) -> list[tuple[str, Decimal]]:
