@@ -120,3 +120,17 @@ def test_one_reading_per_file_whatever_the_adapter(filled_path, tmp_path):
         fast = CalamineBook.fast(path)
         assert fast is not None, path
         assert _findings(fast) == _findings(OpenpyxlBook.open(path)), path
+
+
+def test_a_far_cell_is_far_from_the_rows_a_sheet_has_not_beyond_a_fixed_row():
+    """A 300,000-line 预算明细 ends near row 300,001 with as many rows: not far (the fast reader keeps it, and
+    check accepts what fill wrote); ten rows and a stray cell at row 500,000 (or at XFD1): far."""
+    from budget_disclosure.xlio.calamine_port import part_needs_openpyxl
+
+    def sheet(rows, extra=b""):
+        body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in rows)
+        return b'<worksheet><sheetData>' + body + extra + b"</sheetData></worksheet>"
+
+    assert part_needs_openpyxl(sheet(range(1, 300_002))) is None
+    assert part_needs_openpyxl(sheet(range(1, 11), b'<row r="500000"><c r="A500000"><v>1</v></c></row>')) == "far"
+    assert part_needs_openpyxl(sheet(range(1, 11), b'<row r="11"><c r="XFD11"><v>1</v></c></row>')) == "far"

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
-MAX_PART = 256 * 1024 * 1024  # one unpacked part
-MAX_TOTAL = 512 * 1024 * 1024  # all parts unpacked
+# What a workbook may unpack to. A bomb is told by its compression ratio (below); these bound what this tool
+# reads at all: a 预算明细 of Excel's 1,048,576 rows is about 1 GiB of sheet XML.
+MAX_PART = 1536 * 1024 * 1024  # one unpacked part
+MAX_TOTAL = 2048 * 1024 * 1024  # all parts unpacked
 MAX_RATIO = 200  # unpacked / packed, for parts above RATIO_FLOOR (real sheets compress 5–30×)
 RATIO_FLOOR = 4 * 1024 * 1024
 SUPPORTED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -57,9 +59,12 @@ def inspect(path: Path, read_later: Callable[[str], bool] = lambda name: False) 
                                        f"如 Deflate64）；请在 Excel 中重新保存")
             total += entry.file_size
             ratio = entry.file_size / max(entry.compress_size, 1)
-            if entry.file_size > MAX_PART or (entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+            if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
                 raise WorkbookRejected(f"{path}：部件 {entry.filename} 解压后 {entry.file_size / 2**20:,.0f} MiB"
                                        f"（压缩比 {ratio:,.0f}），远超正常工作簿，疑为“压缩炸弹”，拒绝打开")
+            if entry.file_size > MAX_PART:
+                raise WorkbookRejected(f"{path}：部件 {entry.filename} 解压后 {entry.file_size / 2**20:,.0f} MiB，超过本工具"
+                                       f"读取的上限 {MAX_PART // 2**20} MiB（约 Excel 一张工作表的全部行）；请按单位拆分后分别处理")
         if total > MAX_TOTAL:
             raise WorkbookRejected(f"{path}：解压后共 {total / 2**20:,.0f} MiB，超过 {MAX_TOTAL // 2**20} MiB 上限，拒绝打开")
         for entry in archive.infolist():

@@ -21,7 +21,10 @@ _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _TWO_LETTER_CELL = re.compile(rb'r="[A-Z]{2}')  # every cell beyond column Z has it (and a few other things)
 _WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})\d+"')
-FAR_ROW, FAR_COLUMN = 300_000, 200  # beyond: calamine would allocate the whole rectangle up to that cell
+# A cell is far when it lies well beyond the rows the sheet really has (calamine would allocate the whole
+# rectangle up to it): its row is more than twice the rows present plus FAR_ROW_MARGIN. A 300,000-line
+# 预算明细 has its last row at about 300,001 and 300,001 rows: not far.
+FAR_ROW_MARGIN, FAR_COLUMN = 100_000, 200
 
 
 def _column_number(letters: bytes) -> int:
@@ -53,7 +56,8 @@ def part_needs_openpyxl(data: bytes) -> str | None:
     beyond the content (calamine fills the rectangle up to it — a stray entry at XFD1048576 is
     seventeen billion cells; openpyxl reads the content and names the far cell)."""
     tail = list(_LAST_ROW.finditer(data[-4096:])) or list(_LAST_ROW.finditer(data))
-    if tail and int(tail[-1].group(1)) > FAR_ROW:
+    if tail and int(tail[-1].group(1)) > FAR_ROW_MARGIN and \
+            int(tail[-1].group(1)) > 2 * (data.count(b"<row") + data.count(b":row ")) + FAR_ROW_MARGIN:
         return "far"
     # quick literal scans first (a 20,000-line sheet is 17 MB of XML), the exact patterns after
     if _TWO_LETTER_CELL.search(data) and any(_column_number(m.group(1)) > FAR_COLUMN for m in _WIDE_CELL.finditer(data)):
