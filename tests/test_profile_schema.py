@@ -34,6 +34,7 @@ def test_every_profile_loads_and_its_rules_off_are_rules_of_the_book():
     (lambda raw: raw["identities"][0].pop("basis"), ("identities[0]", "basis")),
     (lambda raw: raw.__setitem__("empty_wording", raw.pop("empty_wordings")), ("empty_wording", "empty_wordings")),
     (lambda raw: raw["tables"]["T1"]["sides"][0].__setitem__("amounts", ["收入预算"]), ("sides[0]", "收入预算")),
+    (lambda raw: raw["facts"][0].__setitem__("cell", "T11:收入总计:收入预算数"), ("facts[0]", "T11")),
 ])
 def test_a_profile_that_does_not_conform_is_refused_naming_file_and_key(edit, words):
     assert "shanghai" in profile_names()

@@ -100,6 +100,13 @@ def validate(raw: dict, file: str) -> None:
                 problems.append(f"{where}: “{pattern}” names table “{table}”, which this profile does not have")
     for n, fact in enumerate(raw.get("facts", [])):
         unknown(f"facts[{n}]", fact, FACT)
+        if not fact.get("labels") or "cell" not in fact:
+            problems.append(f"facts[{n}]: “labels” and “cell” are both needed")
+            continue
+        table = str(fact["cell"]).split(":", 1)[0]
+        known = table in tables or builtin and re.fullmatch(r"T[1-9]", table)  # our template's nine are built in
+        if str(fact["cell"]).count(":") != 2 or not known:
+            problems.append(f"facts[{n}]: “{fact['cell']}” is not table:line:column of a table this profile has")
     if problems:
         raise ProfileError(f"{file}: " + "; ".join(problems))
 
