@@ -56,6 +56,8 @@ def test_check_cli_exit_codes_and_flagged_cell(filled_copy, tmp_path, capsys):
     assert "BD108" in cell.comment.text and "1,291.00" in cell.comment.text
     assert cell.value == 1291.05  # values are never changed
     assert "校验结果" in flagged.sheetnames and flagged["校验结果"]["A1"].value.startswith("校验结论：不通过")
+    names = {r[2]: r[3] for r in flagged["校验结果"].iter_rows(values_only=True) if r[2] and str(r[2]).startswith("BD")}
+    assert names["BD108"] == "支出总表每行合计应等于各类支出之和", names  # the Chinese title, not t3-kinds
     links = [c.hyperlink.location or c.hyperlink.target for row in flagged["校验结果"].iter_rows() for c in row
              if c.hyperlink]
     assert any("'表3 支出总表'!D9" in (l or "") for l in links)

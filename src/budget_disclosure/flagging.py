@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 
 from budget_disclosure.checking.findings import ERROR, ROUNDING, SEVERITY_ORDER, WARNING, Finding
+from budget_disclosure.checking.registry import rule_title
 from budget_disclosure.checking.service import FINDINGS_SHEET, FLAGS_SHEET, CheckReport
 from budget_disclosure.reading.grid import table_title
 from budget_disclosure.xlio import styles
@@ -160,7 +161,7 @@ def _write_findings_sheet(port: WorkbookPort, report: CheckReport, kept: set = f
         cell = _place(marked) + ("（疑似出错）" if f.suspect is not None else "") if marked else ""
         if marked and (marked.sheet, marked.row, marked.col) in kept:
             cell += KEPT_NOTE
-        rows.append([i, f.severity, f.rule, f.name, title, cell, f.message, _amount(f.expected), _amount(f.actual),
+        rows.append([i, f.severity, f.rule, rule_title(f.rule, f.name), title, cell, f.message, _amount(f.expected), _amount(f.actual),
                      _amount(f.difference), f.detail_note, f.acknowledged, "、".join(_place(a) for a in f.related)])
         if marked:
             links.append((top + i, 6, f"'{marked.sheet}'!{marked.a1}"))

@@ -62,6 +62,12 @@ def rule(code: str, name: str, severity: str, title: str, breaks: Iterable[Edit]
     return register
 
 
+def rule_title(code: str, fallback: str = "") -> str:
+    """A rule's Chinese title, as a person reads it (not its kebab name)."""
+    all_rules()
+    return RULES[code].title if code in RULES else fallback or code
+
+
 def all_rules() -> list[Rule]:
     import budget_disclosure.checking.rules  # noqa: F401  (registers every rule)
 
