@@ -149,3 +149,19 @@ def test_the_built_ribbon_satisfies_microsoft_s_customui_schema(xlam):
     schema.validate(ribbon_xml)
     broken = ribbon_xml.replace("<button ", '<button colour="red" ', 1)
     assert broken != ribbon_xml and not schema.is_valid(broken)
+
+
+def test_a_missing_python_is_said_in_chinese_before_xlwings_can_say_it_in_english(xlam):
+    """The ribbon's callback looks for the configured interpreter before calling RunPython (whose failure is
+    xlwings' English "Could not find Interpreter!"): a Chinese message says the path and what to do. The
+    module stays ASCII: the text is kept as UTF-16 code points, decoded here as VBA's BDText does."""
+    module = _vba_modules(xlam)["RibbonBudget"]
+    on_action = module[module.index("Sub OnAction"):module.index("End Sub")]
+    assert on_action.index("BDPythonFound()") < on_action.index("RunPython")
+    check = module[module.index("Private Function BDPythonFound"):]
+    assert 'GetConfig("INTERPRETER_WIN", "")' in check and "Dir(interpreter)" in check and "MsgBox" in check
+    texts = ["".join(chr(int(h[i:i + 4], 16)) for i in range(0, len(h), 4))
+             for h in re.findall(r'BDText\("([0-9A-F]+)"\)', check)]
+    message = texts[0] + "C:\\Python311\\python.exe" + texts[1]
+    assert message.startswith("找不到 Python") and "budget-disclosure addin install" in message
+    assert "Interpreter_Win" in message and texts[2] == "预算公开"

@@ -131,6 +131,13 @@ def test_the_served_manifest_validates_against_microsofts_schema(server, tmp_pat
     ribbon = urllib.request.urlopen(base + "/static/js/ribbon.js").read().decode()
     assert all(f'"{f}": "{f.replace("-", "_")}"' in ribbon for f in functions) and len(functions) == 5
     assert "globalThis.getAuth" in ribbon and "Auth-Provider" in ribbon and "__" not in ribbon.split("MAX_FILL")[0]
+    # the task pane's English words (its title, the load-failure banner and its buttons) are put in Chinese by
+    # ribbon.js, which the page loads: the elements it renames are the ones the served page has
+    page = urllib.request.urlopen(base + "/taskpane").read().decode()
+    assert "/static/js/ribbon.js" in page and "预算公开" in page
+    for element in ("xlwings-office-ready-error", "xlwings-taskpane-reload-btn", "xlwings-taskpane-reload-cancel-btn"):
+        assert f'id="{element}"' in page and element in ribbon
+    assert "加载项未能正常加载" in ribbon and "重新加载" in ribbon and 'document.title = "预算公开"' in ribbon
     broken = manifest.replace(b'resid="Check.Tooltip"', b'resid="Check.Nothing"')
     assert manifest_problems(broken, tmp_path / "xsd2")  # the validator can fail
 

@@ -128,3 +128,23 @@ for (const [functionName, scriptName] of Object.entries(BUDGET_BUTTONS)) {
     }
   });
 }
+
+// The task pane in Chinese: xlwings-server's page is titled "Task pane" and, when Office.js fails to
+// load, says "The add-in didn't load properly." with Reload / Cancel. This file is loaded (deferred)
+// in that page's head, so the page's elements are there when it runs.
+function bdChinesePage() {
+  document.documentElement.lang = "zh-CN";
+  document.title = "预算公开";
+  const words = document.querySelector("#xlwings-office-ready-error .mb-3");
+  if (words) words.textContent = "加载项未能正常加载。请重新加载；仍不行时请检查网络，或联系部署本工具的管理员。";
+  const reload = document.getElementById("xlwings-taskpane-reload-btn");
+  if (reload) reload.textContent = "重新加载";
+  const cancel = document.getElementById("xlwings-taskpane-reload-cancel-btn");
+  if (cancel) cancel.textContent = "取消";
+  for (const close of document.querySelectorAll(".alert .btn-close")) close.setAttribute("aria-label", "关闭");
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", bdChinesePage);
+} else {
+  bdChinesePage();
+}
