@@ -114,6 +114,17 @@ def test_install_refuses_on_linux_and_plans_windows_and_macos(tmp_path, monkeypa
     assert main(["addin", "install"]) == 2
 
 
+def test_a_dry_run_shows_what_install_would_do_on_any_system(monkeypatch, capsys):
+    """On Linux (no Excel) --dry-run installs nothing and shows the Windows and macOS steps."""
+    from budget_disclosure.cli import main
+
+    monkeypatch.setattr("sys.platform", "linux")
+    assert main(["addin", "install", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "不会安装" in out and "[Windows]" in out and "[macOS]" in out
+    assert "XLSTART" in out and "预算公开.xlam" in out and "Interpreter_Win" in out and "Interpreter_Mac" in out
+
+
 def test_server_manifest_buttons_reach_server_scripts():
     manifest = ElementTree.parse(sources() / "server" / "manifest.xml").getroot()
     functions = [e.text for e in manifest.iter() if e.tag.endswith("FunctionName")]

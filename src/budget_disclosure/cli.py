@@ -664,20 +664,35 @@ def cmd_addin(args: argparse.Namespace) -> int:
                                args.pythonpath or "")
             print(f"已生成加载项：{path}")
             return EXIT_OK
+        if args.dry_run and not sys.platform.startswith(("win", "darwin")):
+            # no Excel here: what install does on each system that has one, with this Python's paths
+            print("本机没有 Microsoft Excel（Linux），不会安装；以下是在 Windows 和 macOS 上运行 addin install 将做的事"
+                  "（路径以该机器的用户目录和 Python 为准）：")
+            from pathlib import PureWindowsPath
+
+            for name, system, home, shown in (("Windows", "win32", "C:\\Users\\用户名", PureWindowsPath),
+                                               ("macOS", "darwin", "/Users/用户名", str)):
+                print(f"[{name}]")
+                _print_steps(plan(system, home=Path(home), env={}, interpreter="python"), "将", shown)
+            return EXIT_OK
         steps = plan() if args.dry_run else install()
     except AddinError as exc:
         raise UsageError(str(exc)) from exc
-    verb = "将" if args.dry_run else "已"
-    print(f"{verb}把加载项放到：{steps.addin}")
-    print(f"{verb}写入配置：{steps.config}")
+    _print_steps(steps, "将" if args.dry_run else "已")
+    print("重新启动 Excel 后即可看到“预算公开”选项卡。")
+    return EXIT_OK
+
+
+def _print_steps(steps, verb: str, shown=str) -> None:
+    """``shown``: how a path is written on the system the steps are for (Windows paths with \\)."""
+    print(f"{verb}把加载项放到：{shown(str(steps.addin))}")
+    print(f"{verb}写入配置：{shown(str(steps.config))}")
     for line in steps.config_lines:
         print(f"    {line}")
     for command in steps.commands:
         print(f"{verb}运行：{' '.join(command)}")
     for warning in steps.warnings:
         print(f"注意：{warning}")
-    print("重新启动 Excel 后即可看到“预算公开”选项卡。")
-    return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
