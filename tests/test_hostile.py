@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from budget_disclosure.cli import main
 from conftest import run_soffice, soffice
@@ -128,9 +129,21 @@ def test_an_old_xls_is_checked_and_writes_are_refused(filled_path, tmp_path, cap
     before = xls.read_bytes()
     code, text = run(capsys, "check", str(xls))
     assert code == 0 and "通过：强制 0" in text and "尾差 6" in text  # as the .xlsx it was saved from
-    for command in (["fill", str(xls)], ["check", str(xls), "--flag"], ["clear", str(xls)]):
+    for command in (["check", str(xls), "--flag"], ["clear", str(xls)]):
         code, text = run(capsys, *command)
         assert code == 2 and "另存为 .xlsx" in text, command
+    # fill takes it as it comes: its contents in a new template, written as .xlsx beside it (never as .xls)
+    code, text = run(capsys, "fill", str(xls))
+    written = xls.with_suffix(".xlsx")
+    assert code == 0 and "旧版 .xls" in text and written.exists(), text
+    ours, theirs = load_workbook(written, data_only=True), load_workbook(filled_path, data_only=True)
+    for sheet in (s for s in theirs.sheetnames if s.startswith("表")):
+        assert [list(r) for r in ours[sheet].iter_rows(values_only=True)] == \
+               [list(r) for r in theirs[sheet].iter_rows(values_only=True)], sheet
+    code, text = run(capsys, "check", str(written))
+    assert code == 0 and "通过：强制 0" in text
+    code, text = run(capsys, "fill", str(xls))  # its .xlsx is there now: not overwritten without -o
+    assert code == 2 and "已存在" in text
     assert xls.read_bytes() == before
 
 

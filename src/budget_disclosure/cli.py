@@ -101,11 +101,26 @@ def cmd_fill(args: argparse.Namespace) -> int:
         if args.previous:
             raise UsageError("--previous 用于部门预算：各单位预算不写比上年增减，不能与 --all-units 同用")
         return _fill_all_units(source, args, codes)
-    target = Path(args.output) if args.output else source
+    legacy = _legacy(source)
+    target = Path(args.output) if args.output else source.with_suffix(".xlsx") if legacy else source
+    if legacy:
+        if target.suffix.lower() != ".xlsx":
+            raise UsageError(f"{source} 是旧版 .xls：生成的工作簿写为 .xlsx（不写回 .xls），请用 -o 给出 .xlsx 文件名")
+        if not args.output and target.exists():
+            raise UsageError(f"{source} 是旧版 .xls，生成的工作簿应写到 {target}，但该文件已存在：请用 -o 指定输出文件")
     _writable_target(source, target, args.force)
     last = _last_year(args.previous) if args.previous else None
     with progress.steps(3, "读取工作簿") as bar:
-        book = _open_book(source, writes=writes_sheet if last is None else _and_last_year(writes_sheet))
+        if legacy:
+            from budget_disclosure.xlio.open import Unusable, legacy_as_template
+
+            try:
+                book = legacy_as_template(source)
+            except Unusable as exc:
+                raise UsageError(str(exc)) from exc
+            say(f"{source.name} 是旧版 .xls：已按其内容在新模板中生成，写为 {target.name}（原文件不变）")
+        else:
+            book = _open_book(source, writes=writes_sheet if last is None else _and_last_year(writes_sheet))
         if last is not None:
             _write_last_year(book, source, last)
         bar.step("生成九张表和情况说明")
@@ -217,6 +232,18 @@ def _write_last_year_subjects(book, last) -> None:
         book.write_block(SHEET.name, 2, 1, [[None] * len(SHEET.columns) for _ in range(rows - 1)])
     book.write_block(SHEET.name, 2, 1, [row + [reasons.get(row[0])] for row in last.subject_rows()])
     say(f"  上年科目 {len(last.subjects)} 个　取自 {last.subjects_from}")
+
+
+def _legacy(source: Path) -> bool:
+    """An old Excel 97-2003 workbook (by its name, or by its content under an .xlsx name)."""
+    from budget_disclosure.xlio.archive import kind
+
+    if source.suffix.lower() == ".xls":
+        return True
+    try:
+        return source.is_file() and kind(source) == "xls"
+    except OSError:
+        return False
 
 
 def _print_fill(result, target: Path) -> None:

@@ -30,7 +30,7 @@ def open_book(path, for_reading_only: bool = False, writes=None):
             raise Unusable(f"{path}：PDF 只能校验（可用 --annotate 写出带批注的副本），不能{WRITES}")
         return _pdf_book([path])
     if suffix not in (".xlsx", ".xlsm", ".xls"):
-        raise Unusable(f"{path}：只支持 .xlsx / .xlsm 工作簿和 .pdf（旧版 .xls 只能校验）")
+        raise Unusable(f"{path}：只支持 .xlsx / .xlsm / .xls 工作簿和 .pdf")
     try:
         if suffix == ".xls" or kind(path) == "xls":
             if not for_reading_only:
@@ -55,6 +55,35 @@ def open_book(path, for_reading_only: bool = False, writes=None):
         raise Unusable(str(exc)) from exc
     except OSError as exc:
         raise Unusable(f"{path}：无法读取文件（{exc.strerror or exc}）") from exc
+
+
+def legacy_as_template(path):
+    """An old .xls (a copy of our template saved by an office suite that kept the old format) to fill: its
+    sheets' values carried into a new template in memory (never written back as .xls). The nine table
+    sheets are the template's (fill writes them); every other sheet's values are kept, those the template
+    does not have as sheets of their own. Values only: an .xls keeps no formats we could carry."""
+    from budget_disclosure.layout.tables import TABLES
+    from budget_disclosure.xlio.archive import WorkbookRejected
+    from budget_disclosure.xlio.calamine_port import CalamineBook
+    from budget_disclosure.xlio.template import build_template
+
+    try:
+        old = CalamineBook(path)
+        book = build_template()
+        tables = {spec.sheet for spec in TABLES}
+        have = set(book.sheet_names())
+        for sheet in old.sheet_names():
+            if sheet in tables:
+                continue
+            rows, cols = old.extent(sheet)
+            if not rows:
+                continue
+            if sheet not in have:
+                book.add_sheet(sheet)
+            book.write_block(sheet, 1, 1, old.read_block(sheet, 1, 1, rows, cols))
+        return book
+    except WorkbookRejected as exc:
+        raise Unusable(str(exc)) from exc
 
 
 def _pdf_book(paths: list):
