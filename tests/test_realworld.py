@@ -300,3 +300,27 @@ def test_a_text_figure_whose_table_was_not_read_is_counted_not_passed(tmp_path):
     said = [n for n in report.coverage.notes if "说明写“" in n and "未核对" in n]
     assert said and any("三公" in n for n in said), report.coverage.notes
     assert not report.complete and report.outcome != "通过"
+
+
+def test_subject_names_are_judged_by_the_names_real_packages_used_that_year(tmp_path):
+    """20805 is 行政事业单位离退休 in the 2017–2019 packages and 行政事业单位养老支出 from 2024 (the built-in list):
+    a 2019 package printing the old name is right for its year (no finding, a note says which list decided);
+    a 2025 package printing it gets a 提示 naming the years that name was used, never a 强制."""
+    from openpyxl import load_workbook
+
+    old = _check(realworld.build("05", tmp_path / "05.xlsx"))  # 江苏高院 2019
+    assert not [f for f in old.findings if f.rule == "BD402" and "20805" in f.message]
+    assert any("是 2019 年真实公开包所用的名称" in n for n in old.notes), old.notes
+    path = realworld.build("01", tmp_path / "01.xlsx")  # 万里街道 2025
+    book = load_workbook(path)
+    renamed = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == "行政事业单位养老支出":
+                    cell.value, renamed = "行政事业单位离退休", renamed + 1
+    book.save(path)
+    assert renamed
+    report = _check(path)
+    said = [f for f in report.findings if f.rule == "BD402" and "20805" in f.message]
+    assert said and all(f.severity == "提示" and "与 2017、2018、2019 年真实公开包所用名称相同" in f.message for f in said)

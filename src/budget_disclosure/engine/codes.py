@@ -198,3 +198,24 @@ def code_rows_from_records(records: list[list[object]], where: str, year: int | 
 def _bundled(cls, kind: Kind) -> CodeList:
     """The built-in lists are read once: a CodeList is never changed (overriding makes a new one)."""
     return cls._read_bundled(kind)
+
+
+# -- names across years -----------------------------------------------------------------------------
+@cache
+def printed_names() -> dict[tuple[str, str, str], tuple[tuple[int, ...], tuple[str, ...]]]:
+    """(kind, code, name as printed, normalised) → (the years real published packages used that spelling,
+    which packages): data/subject_names_by_year.csv, made by scripts/build_subject_names.py from the
+    documents of shared/realworld (rw01 … rw06, U01 … U15)."""
+    import csv
+
+    out = {}
+    with (resources.files("budget_disclosure") / "data" / "subject_names_by_year.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            years = tuple(int(y) for y in row["years"].split(";") if y)
+            out[(row["kind"], row["code"], row["name"])] = (years, tuple(d for d in row["documents"].split(";") if d))
+    return out
+
+
+def years_printed(kind: str, code: str, name: str) -> tuple[int, ...]:
+    """The years real packages printed this 科目 under this name (none: not seen)."""
+    return printed_names().get((kind, code, normalize_name(name)), ((), ()))[0]

@@ -6,7 +6,7 @@ import re
 
 from budget_disclosure.checking.findings import ERROR, WARNING
 from budget_disclosure.checking.registry import Edit, rule
-from budget_disclosure.engine.codes import BUNDLED_YEAR, KIND_LABEL, LEVEL_DIGITS, ancestors, normalize_name
+from budget_disclosure.engine.codes import BUNDLED_YEAR, KIND_LABEL, LEVEL_DIGITS, ancestors, normalize_name, years_printed
 
 CODED_TABLES = ("T2", "T3", "T5", "T6", "T7", "T8", "X1", "X2", "X3")
 
@@ -41,24 +41,37 @@ def code_not_verified(ctx):
       breaks=[Edit("T3", "2010101", "科目名称", value="人大会议")])
 def code_name_mismatch(ctx):
     """依据：编码与名称应与当年《政府收支分类科目》一致（财政部《政府收支分类科目》）。比较时全角/半角括号、空格视为相同。
-    内置科目表是 2024 年的：其他年度的包名称不同时只作提示（未核验），可用 --codes 提供当年科目表。
+    内置科目表是 2024 年的；科目名称在各年间有调整，另有真实公开包所用名称的逐年记录（data/subject_names_by_year.csv，
+    2017–2026 年的 21 份公开文件）：名称与内置表不同、却是该包所在年度真实公开包所用的，视为当年名称，不报；
+    是其他年度所用的，提示并写明年度；都不是的，非 2024 年的包提示（未核验），2024 年的包为强制。--codes 提供的当年科目表优先。
     失败示例：2010101 写作“人大会议”（应为“行政运行”）。
-    通过示例：30213 维修(护)费 与官方“维修（护）费”只差括号宽度，视为一致。"""
-    year = next((t.year for t in ctx.package.tables.values() if t.year), None) or _year_of_titles(ctx)
+    通过示例：30213 维修(护)费 与官方“维修（护）费”只差括号宽度，视为一致；2018 年的包写 20805“行政事业单位离退休”
+    （2017–2019 年公开包所用名称，2024 年科目表为“行政事业单位养老支出”）。"""
+    year = next((t.year for t in ctx.package.tables.values() if t.year), None) or _year_of_titles(ctx) or ctx.year
+    by_year = 0
     for t in _coded(ctx):
-        codes = ctx.classifications.of(_kind(t))
+        kind = _kind(t)
+        codes = ctx.classifications.of(kind)
         for key, row in t.rows.items():
             official = codes.get(key) if key else None
             if official and row.label and normalize_name(row.label) != normalize_name(official.name):
-                if official.source.startswith("内置") and year != BUNDLED_YEAR:
+                used = years_printed(kind, key, row.label) if official.source.startswith("内置") else ()
+                if used and year in used:
+                    by_year += 1  # the name real packages of that year print: right for its year
+                    continue
+                if official.source.startswith("内置") and (year != BUNDLED_YEAR or used):
                     # the built-in list is the 2024 one; other years' lists rename some 科目
                     which = f"{year} 年" if year else "预算年度不明，当年"
-                    yield ctx.finding(t.key, f"科目 {key} 在 {BUNDLED_YEAR} 年科目表中名为“{official.name}”，表中为“{row.label}”；"
-                                      f"{which}的科目名称可能不同，未核验（可用 --codes 提供当年科目表）",
+                    seen = f"；与 {'、'.join(map(str, used))} 年真实公开包所用名称相同" if used else ""
+                    yield ctx.finding(t.key, f"科目 {key} 在 {BUNDLED_YEAR} 年科目表中名为“{official.name}”，表中为“{row.label}”"
+                                      f"{seen}；{which}的科目名称可能不同，未核验（可用 --codes 提供当年科目表）",
                                       [row.label_address or row.address], WARNING)
                     continue
                 yield ctx.finding(t.key, f"科目 {key} 的名称应为“{official.name}”，实际为“{row.label}”",
                                   [row.label_address or row.address], expected=official.name, actual=row.label)
+    if by_year:
+        ctx.notes.append(f"科目名称：{by_year} 处与 {BUNDLED_YEAR} 年内置科目表不同，是 {year} 年真实公开包所用的名称，按当年名称核对"
+                         f"（data/subject_names_by_year.csv）")
 
 
 def _year_of_titles(ctx) -> int | None:
