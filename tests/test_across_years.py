@@ -344,7 +344,7 @@ def test_a_final_built_on_its_budget_agrees_and_one_edit_is_found(filled_path, t
     code, out = _report(capsys, edited, "--budget", filled_path, "--select", "BD94")
     errors = [f for f in out["files"][0]["findings"] if f["severity"] == "error"]
     assert code == 1 and [f["rule"] for f in errors] == ["BD941"], errors
-    assert f"“2010101 行政运行”" in errors[0]["message"] or leaf in errors[0]["message"], errors
+    assert f"“{leaf} " in errors[0]["message"], errors  # the 预算's cell of that 项, named
     assert "相差 0.05" in errors[0]["message"]
 
 

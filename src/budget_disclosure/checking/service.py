@@ -14,7 +14,6 @@ from budget_disclosure.checking.registry import selected
 from budget_disclosure.checking.suspects import assign_suspects, say_suspect_figures
 from budget_disclosure.engine.codes import normalize_name
 from budget_disclosure.engine.issues import InputError
-from budget_disclosure.engine.model import DerivedTable
 from budget_disclosure.engine.package_texts import PackageTexts
 from budget_disclosure.layout.inputs import DETAIL_SHEET, GUIDE_SHEET, INFO_SHEET
 from budget_disclosure.layout.package_inputs import LAST_YEAR, LAST_YEAR_SUBJECTS, NARRATIVE_SHEET, PACKAGE_INPUTS
