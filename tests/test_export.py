@@ -127,6 +127,16 @@ def test_docx_has_a_toc_field_page_numbers_and_landscape_tables(exported):
     body = document.element.body
     instructions = [t.text.strip() for t in body.iter(qn("w:instrText"))]
     assert any(i.startswith("TOC") for i in instructions)
+    # the TOC field's shown result is the 目录 itself (as the PDF lays it out), not a request to update it:
+    # every table title with its page, in order
+    pdf_pages = {}
+    for line in subprocess.run(["pdftotext", "-f", "1", "-l", "2", "-layout", str(exported / "部门预算公开.pdf"), "-"],
+                               capture_output=True, text=True).stdout.splitlines():
+        if m := re.match(r"\s*(\S.*?)[\s.·…]+(\d+)\s*$", line):
+            pdf_pages[m.group(1).rstrip(".· ")] = int(m.group(2))
+    entries = [p.text.split("\t") for p in document.paragraphs[2:2 + len(TABLES)]]
+    assert [e[0] for e in entries] == [spec.title for spec in TABLES]
+    assert all(int(page) == pdf_pages.get(title, int(page)) for title, page in entries) and len(pdf_pages) >= 9
     assert document.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
     footer = document.sections[0].footer
     assert "PAGE" in [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
@@ -159,6 +169,12 @@ def test_docx_pages_as_libreoffice_writer_prints_them(exported, tmp_path):
         assert re.search(rf"—\s*{page}\s*—", text), (page, text[-200:])  # the footer's page number
     everything = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "2145.22" in everything and "部门预算财政拨款“三公”经费支出表" in everything
+    # Writer shows the 目录's entries as written (no field update needed): each table title with a page number
+    contents = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+    assert "更新目录" not in contents
+    for spec in TABLES:
+        assert re.search(re.escape(spec.title) + r"[.\s…·]*\d+", contents), (spec.title, contents)
 
 
 def test_docx_reopens_with_fonts_and_tables(exported):

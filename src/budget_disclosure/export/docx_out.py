@@ -80,6 +80,38 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     char("end")
 
 
+def _contents_field(doc, entries: list[tuple[int, str, int]]) -> None:
+    """The 目录 as a TOC field whose shown result is the entries themselves (heading, dot leader, page), one
+    paragraph each: LibreOffice and WPS show them as they are; Word refreshes the field on opening."""
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+    width = _text_width(doc.sections[-1])
+    paragraphs = []
+    for level, text, page in entries:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        paragraph.paragraph_format.left_indent = Pt(21 * level)
+        paragraphs.append((paragraph, f"{text}\t{page}"))
+
+    def char(paragraph, kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")  # recompute on open
+        paragraph.add_run()._r.append(element)
+
+    first = paragraphs[0][0]
+    char(first, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-2" \\h \\z \\u '
+    first.add_run()._r.append(instruction)
+    char(first, "separate")
+    for paragraph, text in paragraphs:
+        paragraph.add_run(text)
+    char(paragraphs[-1][0], "end")
+
+
 def _update_fields_on_open(doc) -> None:
     settings = doc.settings.element
     flag = OxmlElement("w:updateFields")
@@ -226,7 +258,10 @@ def _new_section(doc, landscape: bool):
     return section  # its footer is linked to the first section's: the page number runs on
 
 
-def write_docx(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
+def write_docx(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = (),
+               toc_entries: list[tuple[int, str, int]] = ()) -> None:
+    """``toc_entries``: the 目录's entries (level, heading, page) to show before Word refreshes its field — the
+    pages are those of the PDF laid out from the same package; Word puts its own on opening."""
     doc = Document()
     _styles(doc)
     first = doc.sections[0]
@@ -235,7 +270,10 @@ def write_docx(target: Path, title: str, tables: list[PrintTable], sections: lis
     doc.add_paragraph(title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     contents = doc.add_paragraph("目　录")
     contents.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档时更新目录；如未更新，请右键点击此处选择“更新域”）")
+    if toc_entries:
+        _contents_field(doc, list(toc_entries))
+    else:
+        _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档时更新目录；如未更新，请右键点击此处选择“更新域”）")
     _update_fields_on_open(doc)
     for i, spec_table in enumerate(tables):
         _new_section(doc, spec_table.spec.landscape)

@@ -106,9 +106,10 @@ def export_book(port: WorkbookPort, out_dir: Path, force: bool = False, source: 
 
     def write_package(folder: Path) -> None:
         files = []
+        contents: list = []  # the PDF's 目录 as laid out: the Word 目录 shows it until Word refreshes the field
         for file_name, writer in ((WORKBOOK_NAME, lambda p: write_values_workbook(tables, p)),
-                                  (docx_name, lambda p: write_docx(p, title, tables, sections)),
-                                  (pdf_name, lambda p: write_pdf(p, title, tables, sections))):
+                                  (pdf_name, lambda p: contents.extend(write_pdf(p, title, tables, sections))),
+                                  (docx_name, lambda p: write_docx(p, title, tables, sections, contents))):
             writer(folder / file_name)
             files.append(folder / file_name)
             on_step(f"已写出 {file_name}")

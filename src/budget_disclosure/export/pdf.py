@@ -224,8 +224,9 @@ def _title_markup(title: str) -> str:
     return f"{escape(m.group(1))}<br/>{escape(m.group(2)).replace(' ', '&nbsp;')}"
 
 
-def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> None:
-    """``sections``: the 情况说明 as blocks (see engine/narrative.py)."""
+def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list[tuple] = ()) -> list[tuple[int, str, int]]:
+    """``sections``: the 情况说明 as blocks (see engine/narrative.py). Returns the 目录 as laid out: (level,
+    heading, page) of each entry — the Word document shows the same entries before Word refreshes them."""
     body, heading = _register_fonts()
     styles = _styles(body, heading)
     # every page starts in our font, not reportlab's default Helvetica (which is never embedded)
@@ -246,3 +247,4 @@ def write_pdf(target: Path, title: str, tables: list[PrintTable], sections: list
         story += [NextPageTemplate("portrait"), PageBreak()]
         story += _statement(list(sections), styles, A4[0] - 2 * MARGIN)
     doc.multiBuild(story)
+    return [(level, text, page) for level, text, page, *_ in toc._lastEntries]
