@@ -132,13 +132,18 @@ class PairContext:
     skipped: dict[str, int] = field(default_factory=dict)  # why a comparison could not be made → how often
     unchecked: list[tuple[str, str]] = field(default_factory=list)  # (why, the text's words) not compared
 
-    def finding(self, message: str, cells: list[Address], severity: str | None = None, **extra) -> Finding:
+    def finding(self, message: str, cells: list[Address], severity: str | None = None,
+                span: tuple[int, int] | None = None, **extra) -> Finding:
+        """``span``: the words of the sentence the finding is about (start, end in its paragraph), marked on a
+        PDF's page rather than the whole paragraph."""
         assert self.rule is not None
         finding = Finding(self.rule.code, self.rule.name, severity or self.rule.severity, "", message,
                           [c for c in cells if c is not None], **extra)
         for address in [*finding.cells, *finding.compared]:
             finding.where[address] = self.this.words(address)
-            if places := self.this.report.statement_places.get(address):
+            spans = self.this.report.statement_spans
+            if places := (spans.get((address, *span)) if span else None) or \
+                    self.this.report.statement_places.get(address):
                 finding.places[address] = places
         return finding
 

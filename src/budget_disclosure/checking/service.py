@@ -57,6 +57,8 @@ class CheckReport:
     last_year_subjects: list[tuple[str, str, object, Address]] = field(default_factory=list)  # (code, name, value, cell)
     row_pages: dict[str, list[int]] = field(default_factory=dict)
     statement_places: dict[Address, list] = field(default_factory=dict)  # a PDF's paragraphs: [(file, page, box)]
+    # a PDF's comparisons with last year, each by (paragraph, start, end): where its words are printed
+    statement_spans: dict[tuple[Address, int, int], list] = field(default_factory=dict)
 
     @property
     def unit(self) -> str:
@@ -293,7 +295,21 @@ def check_book(port: WorkbookPort, select=(), ignore=(), codes_file: Path | None
                         for code, name, value, row in texts.last_year_subjects] if context.compares_last_year else [],
                        port.row_pages() if hasattr(port, "row_pages") else {},
                        {address: [(p.file, p.page, p.box.rounded()) for p in port.place(address)]
-                        for address, _ in statement_rows} if hasattr(port, "place") else {})
+                        for address, _ in statement_rows} if hasattr(port, "place") else {},
+                       _change_spans(port, statement_rows) if hasattr(port, "place") else {})
+
+
+def _change_spans(port, statement_rows: list[tuple[Address, str]]) -> dict:
+    """Where each comparison with last year the text states is printed (its words, not the whole paragraph):
+    a finding across documents, made after the file is closed, marks just those words on the page."""
+    from budget_disclosure.checking.stated_changes import stated_changes
+
+    spans = {}
+    for change in stated_changes([text for _, text in statement_rows]):
+        address, text = statement_rows[change.paragraph]
+        places = port.place(address, text[change.now_start:change.end])
+        spans[(address, change.now_start, change.end)] = [(p.file, p.page, p.box.rounded()) for p in places]
+    return spans
 
 
 def check_batch(reports: list[tuple[str, CheckReport]], select=(), ignore=()) -> None:

@@ -87,6 +87,7 @@ def previous_year_base(ctx: PairContext) -> Iterator[Finding]:
         this_cells = [c.address for r in refs if (c := _this_cell(ctx, r)) is not None]
         yield ctx.finding(f"{'尾差：' if rounding else ''}“{change.wording}”：{how}；上年公开包 {other} {printed}"
                           f"{note}，相差 {_wan(change.base - best.value)} 万元", [where], severity,
+                          span=(change.now_start, change.end),
                           expected=best.value, actual=change.base, difference=change.base - best.value,
                           compared=this_cells)
 
@@ -113,7 +114,7 @@ def large_change_reason(ctx: PairContext) -> Iterator[Finding]:
         if rate > ctx.change_threshold and not change.reason_given():
             yield ctx.finding(f"“{change.wording}”：比上年{'增加' if change.sign > 0 else '减少'} {rate:.2f}%"
                               f"（{_wan(abs(change.change_wan))} ÷ {_wan(base)}），超过 {ctx.change_threshold}%，"
-                              f"说明中该句和下一句都未写原因", [where])
+                              f"说明中该句和下一句都未写原因", [where], span=(change.now_start, change.end))
 
 
 
