@@ -324,3 +324,22 @@ def test_subject_names_are_judged_by_the_names_real_packages_used_that_year(tmp_
     report = _check(path)
     said = [f for f in report.findings if f.rule == "BD402" and "20805" in f.message]
     assert said and all(f.severity == "提示" and "与 2017、2018、2019 年真实公开包所用名称相同" in f.message for f in said)
+
+
+def test_figures_a_table_read_in_part_leaves_in_no_column_make_the_package_incomplete(filled_path, tmp_path):
+    """A column whose header names nothing the family prints, holding figures, beside a table otherwise read:
+    those figures were not read — the package is 无法完整校验 and the note says how many and from where."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(filled_path)
+    sheet = book["表3 支出总表"]
+    column = sheet.max_column + 1
+    sheet.cell(3, column).value = "备用金额"
+    for row in range(6, 12):
+        sheet.cell(row, column).value = 12.34
+    path = tmp_path / "y.xlsx"
+    book.save(path)
+    report = _check(path)
+    said = [n for n in report.coverage.notes if "个数字不在任何可识别的列中" in n]
+    assert said and "部门预算支出总表有 6 个数字" in said[0], report.coverage.notes
+    assert not report.complete and report.outcome == "无法完整校验"

@@ -103,6 +103,12 @@ def build(ctx: CheckContext) -> Coverage:
         t = package.tables.get(key)
         tables.append(TableCoverage(key, spec.title, t is not None, t.title_text if t else "", t.cells_read if t else 0,
                                     per_table_eval.get(key, 0), counted.get(key, 0), t.sheets if t else []))
+    # figures of a table read in part that no column of it took: not read, so the table is not complete
+    for key, t in package.tables.items():
+        if t.unplaced and t.placed:
+            counted[key] += 1
+            short[f"{prof.tables[key].title if key in prof.tables else key}有 {t.unplaced} 个数字不在任何可识别的列中"
+                  f"（自 {t.unplaced_at} 起），未读取"].add("读取")
     notes = [f"{reason}（本格式应有）：{'、'.join(sorted(rules))} 未核对" for reason, rules in short.items()]
     notes += _collapse(off)
     notes += [f"本格式不适用：{code}（{why}）" for code, why in prof.rules_off.items()]
