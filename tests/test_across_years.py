@@ -474,3 +474,19 @@ def test_unchanged_is_read_in_the_words_jiangsu_uses():
     found = stated_changes(["1．因公出国（境）费预算支出70万元，与上年预算数一致。",
                             "1．因公出国（境）费预算支出180万元，本年数与上年数持平，零增长。"])
     assert [(c.now, c.sign, c.basis) for c in found] == [("70", 0, "预算"), ("180", 0, "预算")]
+
+
+def test_a_base_last_years_own_check_disputes_is_only_a_warning(year_pair, tmp_path, capsys):
+    """Last year's 收支总表 本年支出合计 printed 10.00 too high (its own check says so: 强制 at that cell): this
+    year's text, whose base is the true figure, disagrees with it — said as 提示, naming the doubt, not 强制."""
+    last, this = year_pair
+    book = load_workbook(last)
+    sheet = book["表1 收支总表"]
+    cell = next(c for r in sheet.iter_rows() for c in r if c.value == "本年支出合计")
+    target = sheet.cell(cell.row, cell.column + 1)
+    target.value = float(target.value) + 10
+    edited = tmp_path / "2024.xlsx"
+    book.save(edited)
+    code, out = _report(capsys, this, "--previous", edited, "--select", "BD931")
+    [finding] = [f for f in out["files"][0]["findings"] if f["rule"] == "BD931"]
+    assert finding["severity"] == "warning" and "本身与其他数不一致" in finding["message"], finding

@@ -453,7 +453,8 @@ def _other_document(names: list[str], what: str, options, jobs: int):
     from dataclasses import replace
 
     files = [_existing(n, what, (".xlsx", ".xlsm", ".xls", ".pdf")) for n in names]
-    result = _check_files(files, replace(options, statement=None), jobs)
+    # checked whole, whatever this check selects: a figure its own check disputes is no sure base
+    result = _check_files(files, replace(options, statement=None, select=(), ignore=()), jobs)
     found = [o for o in result.outcomes if o.report is not None]
     if len(result.outcomes) != 1 or not found:
         problem = next((o.error for o in result.outcomes if o.error), "")

@@ -147,6 +147,12 @@ class PairContext:
                 finding.places[address] = places
         return finding
 
+    def other_errors(self) -> set[Address]:
+        """The cells the other document's own check holds in a 强制: a figure disputed there is no sure base."""
+        if not hasattr(self, "_other_errors"):
+            self._other_errors = {a for f in self.other.report.findings if f.severity == "强制" for a in f.cells}
+        return self._other_errors
+
     def skip(self, why: str, wording: str = "") -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
         if wording:

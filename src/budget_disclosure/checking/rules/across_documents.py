@@ -64,7 +64,8 @@ def previous_year_base(ctx: PairContext) -> Iterator[Finding]:
     """依据：说明写“A万元，比上年增加（减少）C万元”或“与上年持平”时，所比的上年数 A − C（持平：A）就是上年公开包
     同一项目（同一表的同一行、同一科目）的数（财预〔2016〕143号：说明增减变化；上年数以上年公开的预算为准）。
     按印出位数计算上年数的舍入范围，与上年表中印出数的舍入范围不相交：超出一个末位数为强制，以内为尾差；上年表中
-    该科目只能按名称找到（科目编码调整）或上年表未列该科目时，为提示。与上年执行数、决算数的比较不在上年预算公开包中，不核对。
+    该科目只能按名称找到（科目编码调整）、上年表未列该科目，或上年该数在上年公开包中本身与其他数不一致（上年校验的强制涉及
+    该格）时，为提示。与上年执行数、决算数的比较不在上年预算公开包中，不核对。
     失败示例：2018 年“项目支出预算数为6333.96万元。与上年相比增加480万元”，2017 年公开表项目支出 5671.96（应增加 662.00）。
     通过示例：2018 年“基本支出预算数为7877.76万元。与上年相比增加211.08万元”，2017 年公开表基本支出 7666.68。"""
     for change, where, refs, usable in _comparisons(ctx):
@@ -77,13 +78,15 @@ def previous_year_base(ctx: PairContext) -> Iterator[Finding]:
         places = max(change.places, 0)
         rounding = gap <= Decimal(1).scaleb(-places)
         uncertain = best.by_name or best.renamed or best.cell is None  # the 科目 may not be the same one
-        severity = ROUNDING if rounding else WARNING if uncertain else ERROR
+        doubtful = best.cell is not None and best.cell.address in ctx.other_errors()  # last year's own check disputes it
+        severity = ROUNDING if rounding else WARNING if uncertain or doubtful else ERROR
         how = f"按此上年数应为 {change.now}" + ("" if change.sign == 0 else f" {'−' if change.sign > 0 else '+'} {change.change}") \
               + f" = {_wan(change.base)} 万元（按印出数的舍入范围 {base.shown(2)}）"
         other = ctx.other.describe(best.ref, best.cell)
         printed = "未列该科目（为 0）" if best.cell is None else f"印 {best.cell.text or _wan(best.value)}"
         note = ("（该科目按名称对应，编码不同）" if best.by_name else f"（上年该编码的名称为“{best.renamed}”：科目已调整，"
-                f"不一定是同一科目）" if best.renamed else "（科目可能已调整）" if best.cell is None else "")
+                f"不一定是同一科目）" if best.renamed else "（科目可能已调整）" if best.cell is None else
+                "（上年公开包中该数本身与其他数不一致，见其校验结果）" if doubtful else "")
         this_cells = [c.address for r in refs if (c := _this_cell(ctx, r)) is not None]
         yield ctx.finding(f"{'尾差：' if rounding else ''}“{change.wording}”：{how}；上年公开包 {other} {printed}"
                           f"{note}，相差 {_wan(change.base - best.value)} 万元", [where], severity,
