@@ -164,11 +164,12 @@ def _copied(ctx: PairContext, what: str, typed: Decimal, cell, found) -> Iterato
         return
     other = ctx.other.describe(found.ref, found.cell)
     printed = "未列该科目（为 0）" if found.cell is None and found.ref[1].isdigit() else f"为 {_wan(found.value)}"
-    uncertain = found.by_name or found.renamed
+    doubtful = found.cell is not None and found.cell.address in ctx.other_errors()
+    why = ("（科目按名称对应或已调整）" if found.by_name or found.renamed else
+           "（上年公开包中该数本身与其他数不一致，见其校验结果）" if doubtful else "")
     yield ctx.finding(f"{what}填 {_wan(typed)}，上年公开包 {other} {printed}，相差 {_wan(typed - found.value)} 万元"
-                      f"（同一数抄录两处，舍入范围 ±{allowed}）" + ("（科目按名称对应或已调整）" if uncertain else ""),
-                      [cell], WARNING if uncertain else None, expected=found.value, actual=typed,
-                      difference=typed - found.value)
+                      f"（同一数抄录两处，舍入范围 ±{allowed}）{why}", [cell], WARNING if why else None,
+                      expected=found.value, actual=typed, difference=typed - found.value)
 
 
 def _subjects_copied(ctx: PairContext, subjects) -> Iterator[Finding]:
@@ -238,7 +239,8 @@ def final_initial_budget(ctx: PairContext) -> Iterator[Finding]:
             rounding = gap <= Decimal(1).scaleb(-decimals(m.group(1)))
             other = ctx.other.describe(found_cell.ref, found_cell.cell)
             printed = "未列该科目（为 0）" if found_cell.cell is None else f"为 {_wan(found_cell.value)}"
-            uncertain = found_cell.by_name or found_cell.renamed or found_cell.cell is None
+            uncertain = found_cell.by_name or found_cell.renamed or found_cell.cell is None or \
+                found_cell.cell.address in ctx.other_errors()  # the 预算's own check disputes that figure
             severity = ROUNDING if rounding else WARNING if uncertain else ERROR
             yield ctx.finding(f"{'尾差：' if rounding else ''}决算说明{what}写“年初预算为{m.group(1)}万元”，同年预算公开包 "
                               f"{other} {printed}，相差 {_wan(stated - found_cell.value)} 万元（舍入范围 "
