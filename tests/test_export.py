@@ -66,6 +66,9 @@ def test_pdf_cover_toc_leaders_and_unbroken_numbers(exported, published):
     pdf = exported / "部门预算公开.pdf"
     first = _pdftotext(pdf, "-f", "1", "-l", "1", "-layout")
     assert any(line.strip() == "2024 年部门预算信息公开" for line in first.splitlines())  # the year keeps its 年
+    # so does the 情况说明's title: the unit on one line, "2024 年部门预算信息公开情况说明" whole on the next
+    everything = _pdftotext(pdf, "-layout").splitlines()
+    assert any(line.strip() == "2024 年部门预算信息公开情况说明" for line in everything)
     for spec in TABLES:  # dot leaders for the tables as for the 情况说明's sections
         assert re.search(re.escape(spec.title) + r"(?:\s*\.){8,}", first), spec.title
     lines = [line.strip() for line in _pdftotext(pdf, "-layout").splitlines()]

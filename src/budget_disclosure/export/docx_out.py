@@ -7,6 +7,8 @@ where the table is wide, its header rows repeated on every page."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from docx import Document
@@ -220,8 +222,15 @@ def _add_table(doc, table: PrintTable, first: bool = False) -> None:
 def _statement(doc, blocks: list[tuple]) -> None:
     for block in blocks:
         kind = block[0]
-        if kind == "title":
-            doc.add_heading(block[1], level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if kind == "title":  # the unit, then "2024 年…情况说明" on a line of its own (never "2024 / 年")
+            m = re.match(r"^(.*?)\s*(\d{4}\s*年.*)$", block[1])
+            heading = doc.add_heading(level=1)
+            heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if m and m.group(1):
+                heading.add_run(m.group(1)).add_break()
+                heading.add_run(m.group(2))
+            else:
+                heading.add_run(block[1])
         elif kind in ("h1", "h2"):
             heading = doc.add_heading(block[1], level=2 if kind == "h1" else 3)
             heading.paragraph_format.first_line_indent = Pt(32)

@@ -178,8 +178,8 @@ def _statement(blocks: list[tuple], styles: dict, width: float) -> list:
     story: list = []
     for block in blocks:
         kind = block[0]
-        if kind == "title":
-            story.append(Paragraph(escape(block[1]), styles["H1"]))
+        if kind == "title":  # the unit, then "2024 年…情况说明" whole: the year never parted from its 年
+            story.append(Paragraph(_title_markup(block[1]), styles["H1"]))
         elif kind == "h1":
             story.append(Paragraph(escape(block[1]), styles["S1"]))
         elif kind == "h2":
