@@ -69,6 +69,9 @@ def test_pdf_cover_toc_leaders_and_unbroken_numbers(exported, published):
     # so does the 情况说明's title: the unit on one line, "2024 年部门预算信息公开情况说明" whole on the next
     everything = _pdftotext(pdf, "-layout").splitlines()
     assert any(line.strip() == "2024 年部门预算信息公开情况说明" for line in everything)
+    # list items as an official document writes them ("1、…"), not with the "- " the example's text carries
+    assert not [line for line in everything if line.lstrip().startswith("- ")]
+    assert any(line.strip().startswith("1、加强制度建设") for line in everything)
     for spec in TABLES:  # dot leaders for the tables as for the 情况说明's sections
         assert re.search(re.escape(spec.title) + r"(?:\s*\.){8,}", first), spec.title
     lines = [line.strip() for line in _pdftotext(pdf, "-layout").splitlines()]

@@ -6,6 +6,8 @@ tables: no number is typed twice. Returns blocks that the sheet, Word and PDF wr
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -142,7 +144,16 @@ def quoted(name: str) -> str:
 
 def duty_paragraphs(duties: list[str]) -> list[str]:
     """The 部门职责 paragraphs without one that only repeats the heading the statement prints itself."""
-    return [p for p in duties if p.strip().rstrip("：:").strip() != "部门职责"]
+    return [plain_item(p) for p in duties if p.strip().rstrip("：:").strip() != "部门职责"]
+
+
+_BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
+
+
+def plain_item(paragraph: str) -> str:
+    """A list item as an official document writes it ("1、…"), without the "- " a text copied from a web
+    page or a markdown file put before it."""
+    return _BULLET.sub("", paragraph)
 
 
 def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
@@ -218,7 +229,7 @@ def generate(unit: str, year: int, figures: Figures, texts: PackageTexts,
 
     blocks.append(("h1", "五、部门整体绩效目标"))
     blocks += [("h2", p) if p.startswith("（") and (p.endswith("目标") or len(p) < 16) else ("p", p)
-               for p in texts.performance]
+               for p in map(plain_item, texts.performance)]
     blocks.append(("h1", "六、部门主管专项资金预算安排情况及绩效目标"))
     blocks.append(("p", texts.other.get(P.OTHER.columns[0], "") or "我部门无部门主管专项资金。"))
 
